@@ -1,0 +1,33 @@
+import { ByteReader, decodeUtf8 } from "./bytes.ts";
+import { Capability } from "./constants.ts";
+
+/** COM_CHANGE_USER's payload (after the command byte). */
+export interface ChangeUser {
+  user: string;
+  authResponse: Uint8Array;
+  database: string | undefined;
+  characterSet: number | undefined;
+  authPluginName: string | undefined;
+  attributes: Record<string, string>;
+}
+
+export function decodeChangeUser(payload: Uint8Array, capabilities: number): ChangeUser {
+  const reader = new ByteReader(payload);
+  reader.skip(1);
+  const user = reader.nulString();
+  const authResponse = capabilities & Capability.SECURE_CONNECTION ? reader.bytesN(reader.u8()) : reader.nulBytes();
+  const database = reader.nulString() || undefined;
+  let characterSet: number | undefined;
+  let authPluginName: string | undefined;
+  const attributes: Record<string, string> = {};
+  if (reader.remaining >= 2) characterSet = reader.u16();
+  if (capabilities & Capability.PLUGIN_AUTH && reader.remaining > 0) authPluginName = reader.nulString();
+  if (capabilities & Capability.CONNECT_ATTRS && reader.remaining > 0) {
+    const attrs = new ByteReader(reader.lenencBytes());
+    while (attrs.remaining > 0) {
+      const key = decodeUtf8(attrs.lenencBytes());
+      attributes[key] = decodeUtf8(attrs.lenencBytes());
+    }
+  }
+  return { user, authResponse, database, characterSet, authPluginName, attributes };
+}
