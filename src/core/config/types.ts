@@ -1,0 +1,102 @@
+/**
+ * The normalized gateway configuration, as produced by `parseConfig` (camelCase, defaults applied,
+ * topology and vschema merged per keyspace). The raw YAML shape lives in `schema.ts`.
+ *
+ * Every `Record<string, …>` here is a null-prototype object: names come from the config file and,
+ * later, from SQL text (`USE constructor`), so a lookup must never hit `Object.prototype`.
+ */
+
+export interface HostPort {
+  /** Without brackets for IPv6 (`::1`), as socket APIs expect. */
+  host: string;
+  /** 0 asks the runtime for a free port. */
+  port: number;
+}
+
+export interface BackendAddress {
+  /** Without brackets for IPv6. */
+  host: string;
+  port: number;
+  user: string;
+  /** Percent-decoded; empty when the URL has none. */
+  password: string;
+  database: string | undefined;
+  /** The URL's query parameters (last one wins when repeated). */
+  options: Record<string, string>;
+}
+
+/** A Vitess key range: `[start, end)` compared byte-wise; an empty array is unbounded. */
+export interface KeyRange {
+  start: Uint8Array;
+  end: Uint8Array;
+}
+
+export interface ShardConfig {
+  /** The shard name as written in the config (`-80`, `80-`, `0`, `-`). */
+  name: string;
+  keyRange: KeyRange;
+  primary: BackendAddress;
+  /** The backend URL as written (after `${VAR}` substitution); holds the password. */
+  primaryUrl: string;
+}
+
+export interface VindexConfig {
+  type: string;
+  params: Record<string, string>;
+  owner: string | undefined;
+}
+
+export interface ColumnVindexConfig {
+  /** `column` of the VSchema is normalized to a one-element list. */
+  columns: string[];
+  name: string;
+}
+
+export interface TableConfig {
+  type: "" | "reference" | "sequence";
+  columnVindexes: ColumnVindexConfig[];
+  autoIncrement: { column: string; sequence: string } | undefined;
+  pinned: string | undefined;
+}
+
+export interface KeyspaceConfig {
+  name: string;
+  sharded: boolean;
+  /** Sorted by key range start; together they cover the whole key range exactly once. */
+  shards: ShardConfig[];
+  vindexes: Record<string, VindexConfig>;
+  tables: Record<string, TableConfig>;
+  requireExplicitRouting: boolean;
+}
+
+export interface UserConfig {
+  user: string;
+  password: string | undefined;
+  /** `*` + 40 hex digits (uppercased), the mysql_native_password stored hash. */
+  passwordHash: string | undefined;
+  /** Keyspaces the user may use; undefined means all. */
+  keyspaces: string[] | undefined;
+  readOnly: boolean;
+  /** The plugin clients must authenticate with; default caching_sha2_password with a password, native with a hash. */
+  authPlugin: "mysql_native_password" | "caching_sha2_password" | undefined;
+}
+
+export interface Config {
+  listen: { mysql: HostPort; admin: HostPort | undefined };
+  admin: { token: string | undefined };
+  server: {
+    version: string;
+    versionComment: string;
+    maxConnections: number;
+    /** Largest command payload accepted from a client (MySQL's max_allowed_packet). */
+    maxAllowedPacket: number;
+    /** Take caching_sha2_password's full path (TLS or RSA) on every login, as a cold MySQL cache would. */
+    cachingSha2FullAuth: boolean;
+  };
+  pool: { maxConnections: number; idleTimeoutMs: number; connectTimeoutMs: number; acquireTimeoutMs: number };
+  shutdownTimeoutMs: number;
+  log: { level: "debug" | "info" | "warn" | "error" };
+  users: UserConfig[];
+  /** Merged from topology + vschema. */
+  keyspaces: Record<string, KeyspaceConfig>;
+}
