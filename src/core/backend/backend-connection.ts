@@ -1,0 +1,319 @@
+import { scrambleCachingSha2, CACHING_SHA2_FAST_AUTH_SUCCESS, CACHING_SHA2_PERFORM_FULL_AUTH, CACHING_SHA2_REQUEST_PUBLIC_KEY } from "../auth/caching-sha2.ts";
+import { scrambleNativePassword } from "../auth/native-password.ts";
+import { encryptPassword } from "../auth/rsa.ts";
+import type { BackendAddress } from "../config/types.ts";
+import { MySqlError } from "../errors.ts";
+import { decodeAuthSwitchRequest } from "../protocol/auth-switch.ts";
+import { decodeUtf8, encodeUtf8 } from "../protocol/bytes.ts";
+import { Capability, Command, PacketMarker } from "../protocol/constants.ts";
+import { decodeErr } from "../protocol/err-packet.ts";
+import { decodeHandshake, type Handshake } from "../protocol/handshake.ts";
+import { encodeHandshakeResponse } from "../protocol/handshake-response.ts";
+import { PacketChannel } from "../protocol/packet-channel.ts";
+import { framePacket } from "../protocol/packet-writer.ts";
+import { ResponseScanner, type ResponseKind } from "../protocol/response-scanner.ts";
+import type { ByteSocket, Network } from "../socket.ts";
+import { decodeTextResult, type TextResult } from "./text-result-decoder.ts";
+
+/** Capabilities the gateway always asks a backend for. CLIENT_LONG_PASSWORD marks us as a MySQL (not MariaDB-extended) client. */
+const BASE_CAPABILITIES =
+  Capability.LONG_PASSWORD |
+  Capability.LONG_FLAG |
+  Capability.PROTOCOL_41 |
+  Capability.TRANSACTIONS |
+  Capability.SECURE_CONNECTION |
+  Capability.MULTI_RESULTS |
+  Capability.PS_MULTI_RESULTS |
+  Capability.PLUGIN_AUTH |
+  Capability.PLUGIN_AUTH_LENENC_CLIENT_DATA |
+  Capability.CONNECT_ATTRS;
+
+/** Client capabilities that change the bytes of a response; a backend connection must match its client's. */
+export const FLAVOR_CAPABILITIES =
+  Capability.DEPRECATE_EOF | Capability.FOUND_ROWS | Capability.MULTI_STATEMENTS | Capability.IGNORE_SPACE;
+
+export interface BackendFlavor {
+  /** Subset of FLAVOR_CAPABILITIES. */
+  capabilities: number;
+  collationId: number;
+}
+
+export interface BackendConnectOptions {
+  address: BackendAddress;
+  flavor: BackendFlavor;
+  connectTimeoutMs: number;
+  attributes?: Record<string, string>;
+}
+
+export interface ResponseSummary {
+  statusFlags: number;
+  error: MySqlError | undefined;
+  lastInsertId: number | bigint | undefined;
+  localInfileRequested: boolean;
+}
+
+/**
+ * Receives a response's bytes as they arrive. Returning false pauses the backend socket; the sink then
+ * calls `resume` once it can take more (its own socket drained).
+ */
+export type ResponseSink = (chunk: Uint8Array, resume: () => void) => boolean;
+
+export class BackendError extends Error {
+  override readonly name = "BackendError";
+}
+
+/**
+ * The client side of the classic protocol over one backend socket: connect and authenticate, then run
+ * one command at a time, streaming each response to a sink exactly as the server sent it.
+ */
+export class BackendConnection {
+  readonly handshake: Handshake;
+  readonly capabilities: number;
+  /** Status flags after the last response. */
+  statusFlags = 0;
+  /** Signature of the session state applied (SET statements); "" when the connection is as it connected. */
+  appliedState = "";
+  lastUsedAt = Date.now();
+  private closed = false;
+  private closeReason: Error | undefined;
+  private readonly scanner: ResponseScanner;
+  private sink: ResponseSink | undefined;
+  private finishResponse: ((summary: ResponseSummary) => void) | undefined;
+  private failResponse: ((error: Error) => void) | undefined;
+  private paused = false;
+  onClosed: ((connection: BackendConnection) => void) | undefined;
+  private readonly resumeReading = () => this.resume();
+
+  private constructor(
+    private readonly socket: ByteSocket,
+    handshake: Handshake,
+    capabilities: number,
+    readonly flavor: BackendFlavor,
+  ) {
+    this.handshake = handshake;
+    this.capabilities = capabilities;
+    this.scanner = new ResponseScanner((capabilities & Capability.DEPRECATE_EOF) !== 0);
+  }
+
+  get connectionId(): number {
+    return this.handshake.connectionId;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get isBusy(): boolean {
+    return this.finishResponse !== undefined;
+  }
+
+  static async connect(network: Network, options: BackendConnectOptions): Promise<BackendConnection> {
+    const { address } = options;
+    const socket = await network.connect(address.host, address.port, options.connectTimeoutMs);
+    const handshaking = new PacketChannel(socket);
+    const timer = setTimeout(
+      () => handshaking.fail(new BackendError(`handshake with ${address.host}:${address.port} timed out`)),
+      options.connectTimeoutMs,
+    );
+    try {
+      const first = await handshaking.next();
+      if (first.payload[0] === PacketMarker.ERR) throw MySqlError.fromPacket(decodeErr(first.payload));
+      const handshake = decodeHandshake(first.payload);
+      if (!(handshake.capabilities & Capability.PROTOCOL_41)) throw new BackendError("backend does not speak protocol 4.1");
+      let capabilities = (BASE_CAPABILITIES | (options.flavor.capabilities & FLAVOR_CAPABILITIES)) & handshake.capabilities;
+      capabilities |= Capability.LONG_PASSWORD;
+      if (address.database) capabilities |= Capability.CONNECT_WITH_DB;
+      await authenticate(handshaking, handshake, capabilities, options);
+      const connection = new BackendConnection(socket, handshake, capabilities >>> 0, options.flavor);
+      connection.statusFlags = handshake.statusFlags;
+      if (handshaking.takeBuffered().buffered > 0) throw new BackendError("backend sent data before the first command");
+      handshaking.handOver({
+        data: (chunk) => connection.onData(chunk),
+        close: (error) => connection.onClose(error),
+        drain: () => {},
+      });
+      return connection;
+    } catch (error) {
+      socket.destroy();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Sends one command (a framed packet) and streams the response to `sink` until it is complete.
+   * The backend's sequence ids are kept: the gateway frames commands exactly as its client did.
+   */
+  send(framedCommand: Uint8Array, kind: ResponseKind, sink: ResponseSink): Promise<ResponseSummary> {
+    if (this.closed) return Promise.reject(this.closeReason ?? new BackendError("backend connection is closed"));
+    if (this.finishResponse) return Promise.reject(new BackendError("backend connection is busy"));
+    this.lastUsedAt = Date.now();
+    this.scanner.begin(kind);
+    this.sink = sink;
+    return new Promise<ResponseSummary>((resolve, reject) => {
+      this.finishResponse = resolve;
+      this.failResponse = reject;
+      this.socket.write(framedCommand);
+    });
+  }
+
+  /** Runs SQL for the gateway's own use and decodes the text result. Throws MySqlError on an ERR. */
+  async query(sql: string): Promise<TextResult> {
+    const chunks: Uint8Array[] = [];
+    const summary = await this.send(commandPacket(Command.QUERY, encodeUtf8(sql)), "query", (chunk) => {
+      chunks.push(chunk.slice());
+      return true;
+    });
+    if (summary.error) throw summary.error;
+    return decodeTextResult(chunks, (this.capabilities & Capability.DEPRECATE_EOF) !== 0);
+  }
+
+  /** A command whose response the gateway consumes (COM_PING, COM_RESET_CONNECTION, COM_INIT_DB). */
+  async simpleCommand(command: number, argument: Uint8Array = new Uint8Array(0)): Promise<void> {
+    const summary = await this.send(commandPacket(command, argument), "single", () => true);
+    if (summary.error) throw summary.error;
+  }
+
+  pause(): void {
+    if (!this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  resume(): void {
+    if (this.paused) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  /** COM_QUIT, then close. */
+  close(): void {
+    if (this.closed) return;
+    this.socket.write(framePacket(Uint8Array.of(Command.QUIT), 0));
+    this.socket.end();
+    this.onClose(undefined);
+  }
+
+  destroy(reason?: Error): void {
+    if (this.closed) return;
+    this.socket.destroy();
+    this.onClose(reason);
+  }
+
+  private onData(chunk: Uint8Array): void {
+    if (!this.sink) {
+      // Nothing was asked: an unsolicited packet (server shutdown, idle kill). The connection is done for.
+      this.destroy(new BackendError("backend sent data while idle"));
+      return;
+    }
+    const end = this.scanner.feed(chunk);
+    const forwarded = end === chunk.length ? chunk : chunk.subarray(0, end);
+    if (forwarded.length > 0 && !this.sink(forwarded, this.resumeReading)) this.pause();
+    if (!this.scanner.done) return;
+    if (end !== chunk.length) {
+      this.destroy(new BackendError("backend sent more than one response"));
+      return;
+    }
+    this.statusFlags = this.scanner.statusFlags;
+    const resolve = this.finishResponse!;
+    this.sink = undefined;
+    this.finishResponse = undefined;
+    this.failResponse = undefined;
+    const error = this.scanner.error ? MySqlError.fromPacket(this.scanner.error) : undefined;
+    const lastOk = this.scanner.oks[this.scanner.oks.length - 1];
+    resolve({
+      statusFlags: this.statusFlags,
+      error,
+      lastInsertId: lastOk?.lastInsertId,
+      localInfileRequested: this.scanner.localInfileRequested,
+    });
+  }
+
+  private onClose(error: Error | undefined): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeReason = error ?? new BackendError("backend connection closed");
+    const fail = this.failResponse;
+    this.sink = undefined;
+    this.finishResponse = undefined;
+    this.failResponse = undefined;
+    fail?.(new BackendError(`backend connection lost: ${this.closeReason.message}`));
+    this.onClosed?.(this);
+  }
+}
+
+export function commandPacket(command: number, argument: Uint8Array): Uint8Array {
+  const payload = new Uint8Array(argument.length + 1);
+  payload[0] = command;
+  payload.set(argument, 1);
+  return framePacket(payload, 0);
+}
+
+async function authResponseFor(plugin: string, password: string, scramble: Uint8Array): Promise<Uint8Array> {
+  if (plugin === "mysql_native_password") return scrambleNativePassword(password, scramble);
+  if (plugin === "caching_sha2_password") return scrambleCachingSha2(password, scramble);
+  if (plugin === "mysql_clear_password") return encodeUtf8(password + "\0");
+  throw new BackendError(`backend asks for unsupported auth plugin ${plugin}`);
+}
+
+async function authenticate(
+  io: PacketChannel,
+  handshake: Handshake,
+  capabilities: number,
+  options: BackendConnectOptions,
+): Promise<void> {
+  const { address } = options;
+  let plugin = handshake.authPluginName;
+  let scramble = handshake.authPluginData;
+  const known = plugin === "mysql_native_password" || plugin === "caching_sha2_password";
+  const authResponse = known ? await authResponseFor(plugin, address.password, scramble) : new Uint8Array(0);
+  io.write(
+    encodeHandshakeResponse({
+      capabilities,
+      maxPacketSize: 0x40000000,
+      characterSet: options.flavor.collationId & 0xff,
+      user: address.user,
+      authResponse,
+      database: address.database,
+      authPluginName: known ? plugin : "mysql_native_password",
+      attributes: { _client_name: "shardgate", ...options.attributes },
+    }),
+    1,
+  );
+  for (;;) {
+    const packet = await io.next();
+    const payload = packet.payload;
+    const reply = (data: Uint8Array) => io.write(data, (packet.sequenceId + 1) & 0xff);
+    switch (payload[0]) {
+      case PacketMarker.OK:
+        return;
+      case PacketMarker.ERR:
+        throw MySqlError.fromPacket(decodeErr(payload));
+      case PacketMarker.AUTH_SWITCH: {
+        const request = decodeAuthSwitchRequest(payload);
+        plugin = request.pluginName;
+        scramble = request.pluginData;
+        reply(await authResponseFor(plugin, address.password, scramble));
+        break;
+      }
+      case PacketMarker.AUTH_MORE_DATA: {
+        if (plugin !== "caching_sha2_password") throw new BackendError(`unexpected auth data for ${plugin}`);
+        const status = payload[1];
+        if (status === CACHING_SHA2_FAST_AUTH_SUCCESS) break;
+        if (status === CACHING_SHA2_PERFORM_FULL_AUTH) {
+          reply(Uint8Array.of(CACHING_SHA2_REQUEST_PUBLIC_KEY));
+          break;
+        }
+        // Anything else is the server's public key (PEM) in answer to our request.
+        const pem = decodeUtf8(payload.subarray(1));
+        reply(await encryptPassword(address.password, scramble, pem));
+        break;
+      }
+      default:
+        throw new BackendError(`unexpected packet 0x${payload[0]?.toString(16)} during authentication`);
+    }
+  }
+}
