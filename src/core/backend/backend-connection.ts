@@ -71,6 +71,8 @@ export class BackendConnection {
   readonly capabilities: number;
   /** Status flags after the last response. */
   statusFlags = 0;
+  /** LAST_INSERT_ID() on this backend session, as its OK packets reported it. */
+  lastInsertId: number | bigint = 0;
   /** Signature of the session state applied (SET statements); "" when the connection is as it connected. */
   appliedState = "";
   lastUsedAt = Date.now();
@@ -224,6 +226,7 @@ export class BackendConnection {
     this.failResponse = undefined;
     const error = this.scanner.error ? MySqlError.fromPacket(this.scanner.error) : undefined;
     const lastOk = this.scanner.oks[this.scanner.oks.length - 1];
+    for (const ok of this.scanner.oks) if (ok.lastInsertId !== 0) this.lastInsertId = ok.lastInsertId;
     resolve({
       statusFlags: this.statusFlags,
       error,

@@ -13,47 +13,38 @@ export interface Packet {
  * without copying.
  */
 export class PacketReader {
-  private pending: Uint8Array = new Uint8Array(0);
-  private pendingOffset = 0;
+  /** Unconsumed input: `chunks[0]` from `offset` on, then the other chunks whole. */
+  private chunks: Uint8Array[] = [];
+  private offset = 0;
+  private total = 0;
   private parts: Uint8Array[] = [];
   private partsLength = 0;
 
   constructor(private readonly maxPayload = 1024 * 1024 * 1024) {}
 
   push(chunk: Uint8Array): void {
-    if (this.pendingOffset >= this.pending.length) {
-      this.pending = chunk;
-      this.pendingOffset = 0;
-      return;
-    }
-    const left = this.pending.subarray(this.pendingOffset);
-    const joined = new Uint8Array(left.length + chunk.length);
-    joined.set(left);
-    joined.set(chunk, left.length);
-    this.pending = joined;
-    this.pendingOffset = 0;
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.total += chunk.length;
   }
 
   /** Bytes received but not yet returned as a packet. */
   get buffered(): number {
-    return this.pending.length - this.pendingOffset + this.partsLength;
+    return this.total + this.partsLength;
   }
 
   /** The next complete packet, or undefined when more bytes are needed. Throws RangeError past maxPayload. */
   next(): Packet | undefined {
     for (;;) {
-      const bytes = this.pending;
-      const offset = this.pendingOffset;
-      if (bytes.length - offset < 4) return undefined;
-      const length = bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16);
-      const sequenceId = bytes[offset + 3]!;
+      if (this.total < 4) return undefined;
+      const length = this.byteAt(0) | (this.byteAt(1) << 8) | (this.byteAt(2) << 16);
+      const sequenceId = this.byteAt(3);
       if (this.partsLength + length > this.maxPayload) {
         throw new RangeError(`packet of more than ${this.maxPayload} bytes`);
       }
-      const end = offset + 4 + length;
-      if (bytes.length < end) return undefined;
-      const payload = bytes.subarray(offset + 4, end);
-      this.pendingOffset = end;
+      if (this.total < 4 + length) return undefined;
+      this.skip(4);
+      const payload = this.take(length);
       if (length === MAX_PACKET_PAYLOAD) {
         this.parts.push(payload);
         this.partsLength += length;
@@ -71,5 +62,47 @@ export class PacketReader {
       this.partsLength = 0;
       return { sequenceId, payload: joined };
     }
+  }
+
+  private byteAt(index: number): number {
+    let i = this.offset + index;
+    for (const chunk of this.chunks) {
+      if (i < chunk.length) return chunk[i]!;
+      i -= chunk.length;
+    }
+    throw new RangeError("read past buffered input");
+  }
+
+  private skip(count: number): void {
+    this.take(count);
+  }
+
+  /** The next `count` bytes: a view when they lie in one chunk, else a copy joined from several. */
+  private take(count: number): Uint8Array {
+    this.total -= count;
+    const first = this.chunks[0];
+    if (count === 0) return new Uint8Array(0);
+    if (first && this.offset + count <= first.length) {
+      const view = first.subarray(this.offset, this.offset + count);
+      this.offset += count;
+      if (this.offset === first.length) this.dropFirst();
+      return view;
+    }
+    const out = new Uint8Array(count);
+    let at = 0;
+    while (at < count) {
+      const chunk = this.chunks[0]!;
+      const n = Math.min(count - at, chunk.length - this.offset);
+      out.set(chunk.subarray(this.offset, this.offset + n), at);
+      at += n;
+      this.offset += n;
+      if (this.offset === chunk.length) this.dropFirst();
+    }
+    return out;
+  }
+
+  private dropFirst(): void {
+    this.chunks.shift();
+    this.offset = 0;
   }
 }

@@ -1,0 +1,109 @@
+import { MySqlError } from "../errors.ts";
+import { decodeUtf8 } from "../protocol/bytes.ts";
+import { framePacket } from "../protocol/packet-writer.ts";
+import type { KeyspaceRoute, RoutingSnapshot } from "../routing-snapshot.ts";
+import { classifyStatement } from "../sql/classify.ts";
+import type { OtherStatement } from "../sql/classify-types.ts";
+import type { ClientConnection } from "./client-connection.ts";
+import { answerSelectGateway, answerShowDatabases } from "./gateway-answers.ts";
+import { checkKeyspaceAccess, mayUseKeyspace } from "./keyspace-access.ts";
+import { handleSet } from "./set-command.ts";
+import type { Session } from "./session.ts";
+
+/**
+ * COM_QUERY. A light classifier (no full parse) picks out what the gateway answers or tracks itself
+ * (USE, SET, transaction control, connect-time SELECTs, SHOW DATABASES); every other statement is sent
+ * as the client's own bytes to the shard that owns it.
+ */
+export async function handleQuery(client: ClientConnection, session: Session, payload: Uint8Array, reply: number): Promise<void> {
+  const sql = decodeUtf8(payload.subarray(1));
+  client.currentStatement = sql;
+  const statement = classifyStatement(sql);
+  const snapshot = client.context.snapshot();
+  switch (statement.kind) {
+    case "empty":
+      throw MySqlError.of("EMPTY_QUERY", "Query was empty");
+    case "use":
+      checkKeyspaceAccess(snapshot, session, statement.database, client.remoteHost);
+      session.keyspace = statement.database;
+      return client.sendOk(reply);
+    case "begin":
+      // Like mysqld, BEGIN inside a transaction commits it first. The new one reaches a shard lazily,
+      // with the first statement that needs one.
+      if (session.inTransaction) await session.endTransaction("COMMIT");
+      session.pendingBegin = statement.text;
+      return client.sendOk(reply);
+    case "commit":
+    case "rollback":
+      await session.endTransaction(statement.kind === "commit" ? "COMMIT" : "ROLLBACK");
+      return client.sendOk(reply);
+    case "show-databases":
+      return answerShowDatabases(client, session, snapshot, statement.like, reply);
+    case "select-gateway":
+      return answerSelectGateway(client, session, snapshot, statement, reply);
+    case "set":
+      return handleSet(client, session, snapshot, statement, payload, reply);
+    case "other":
+      return forward(client, session, snapshot, statement, payload, reply);
+  }
+}
+
+async function forward(
+  client: ClientConnection,
+  session: Session,
+  snapshot: RoutingSnapshot,
+  statement: OtherStatement,
+  payload: Uint8Array,
+  reply: number,
+): Promise<void> {
+  if (session.user.config.readOnly && !statement.isReadOnly && !statement.lexError) {
+    throw MySqlError.of(
+      "OPTION_PREVENTS_STATEMENT",
+      `user '${session.user.config.user}' is read-only in shardgate, so it cannot execute this statement`,
+    );
+  }
+  if (statement.sessionPinReasons.includes("database change")) {
+    throw MySqlError.of("NOT_SUPPORTED_YET", "USE inside a multi-statement batch is not supported; send USE as a statement of its own");
+  }
+  const route = targetKeyspace(client, session, snapshot, statement.qualifiers);
+  if (route.config.sharded) {
+    throw MySqlError.of(
+      "NOT_SUPPORTED_YET",
+      `keyspace '${route.config.name}' is sharded, and statements on sharded keyspaces are not supported yet`,
+    );
+  }
+  await session.execute(route.pools[0]!, framePacket(payload, 0), "query", client.sink, {
+    pinReasons: statement.sessionPinReasons,
+    usesLastInsertId: statement.usesLastInsertId,
+  });
+}
+
+/**
+ * The keyspace a statement runs in: the session's, or the one its qualified names (`ks.table`) point at.
+ * Without either, the user's first unsharded keyspace (as VTGate resolves unqualified names globally).
+ */
+export function targetKeyspace(
+  client: ClientConnection,
+  session: Session,
+  snapshot: RoutingSnapshot,
+  qualifiers: readonly string[],
+): KeyspaceRoute {
+  const named = new Set<string>();
+  for (const qualifier of qualifiers) {
+    if (!snapshot.keyspace(qualifier)) continue;
+    checkKeyspaceAccess(snapshot, session, qualifier, client.remoteHost);
+    named.add(qualifier);
+  }
+  if (session.keyspace !== undefined) named.add(session.keyspace);
+  if (named.size > 1) {
+    throw MySqlError.of(
+      "NOT_SUPPORTED_YET",
+      `statement spans keyspaces ${[...named].map((k) => `'${k}'`).join(" and ")}; cross-keyspace statements are not supported yet`,
+    );
+  }
+  const [name] = named;
+  if (name !== undefined) return snapshot.keyspace(name)!;
+  const fallback = snapshot.keyspaceNames.find((k) => mayUseKeyspace(session, k) && !snapshot.keyspace(k)!.config.sharded);
+  if (fallback === undefined) throw MySqlError.of("NO_DB", "No database selected");
+  return snapshot.keyspace(fallback)!;
+}

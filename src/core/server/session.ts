@@ -1,0 +1,234 @@
+import { commandPacket, FLAVOR_CAPABILITIES, type BackendConnection, type BackendFlavor, type ResponseSink, type ResponseSummary } from "../backend/backend-connection.ts";
+import type { ShardPool } from "../backend/shard-pool.ts";
+import type { TextResult } from "../backend/text-result-decoder.ts";
+import type { Logger } from "../logger.ts";
+import { encodeUtf8 } from "../protocol/bytes.ts";
+import { Command, ServerStatus } from "../protocol/constants.ts";
+import type { ResponseKind } from "../protocol/response-scanner.ts";
+import { SessionVariables } from "./session-variables.ts";
+import type { AuthUser } from "./user-directory.ts";
+
+export interface StatementNeeds {
+  /** Reasons the statement leaves per-connection state that can't be replayed elsewhere. */
+  pinReasons: readonly string[];
+  /** LAST_INSERT_ID() must return the id the session's last insert generated, on whichever connection. */
+  usesLastInsertId: boolean;
+}
+
+const NO_NEEDS: StatementNeeds = { pinReasons: [], usesLastInsertId: false };
+
+/**
+ * One client's session: who it is, the state it set, and the backend connections it holds. Between
+ * statements it holds none, unless a transaction is open (pinned until it ends) or it made state that
+ * can't be replayed (reserved until it disconnects); otherwise each statement borrows a pooled connection
+ * and first brings it to the session's state.
+ */
+export class Session {
+  keyspace: string | undefined;
+  readonly variables: SessionVariables;
+  autocommit = true;
+  /** A BEGIN the client sent that hasn't reached any shard yet (Vitess's lazy begin), or undefined. */
+  pendingBegin: string | undefined;
+  lastInsertId: number | bigint = 0;
+  private readonly transaction = new Map<ShardPool, BackendConnection>();
+  private readonly reserved = new Map<ShardPool, BackendConnection>();
+
+  constructor(
+    public user: AuthUser,
+    public clientCapabilities: number,
+    public collationId: number,
+    private readonly logger: Logger,
+  ) {
+    this.variables = new SessionVariables(
+      user.config.readOnly ? [{ key: "transaction_read_only", text: "SET SESSION TRANSACTION READ ONLY", standalone: true }] : [],
+    );
+  }
+
+  get flavor(): BackendFlavor {
+    return { capabilities: this.clientCapabilities & FLAVOR_CAPABILITIES, collationId: this.collationId };
+  }
+
+  get inTransaction(): boolean {
+    return this.pendingBegin !== undefined || this.transaction.size > 0;
+  }
+
+  /** Status flags for OK packets the gateway writes itself. */
+  get statusFlags(): number {
+    return (this.autocommit ? ServerStatus.AUTOCOMMIT : 0) | (this.inTransaction ? ServerStatus.IN_TRANS : 0);
+  }
+
+  get holdsConnections(): boolean {
+    return this.transaction.size > 0 || this.reserved.size > 0;
+  }
+
+  /**
+   * Runs one command on a shard, streaming the response to the client through `sink`. `afterSuccess`
+   * runs on the same connection before it goes back, when the command succeeded.
+   */
+  async execute(
+    pool: ShardPool,
+    framedCommand: Uint8Array,
+    kind: ResponseKind,
+    sink: ResponseSink,
+    needs = NO_NEEDS,
+    afterSuccess?: (connection: BackendConnection) => Promise<void>,
+  ): Promise<ResponseSummary> {
+    const connection = await this.connectionFor(pool, needs);
+    let summary: ResponseSummary;
+    try {
+      summary = await connection.send(framedCommand, kind, sink);
+      if (!summary.error && afterSuccess) await afterSuccess(connection);
+    } catch (error) {
+      if (connection.isClosed) this.forget(pool, connection);
+      else this.afterResponse(pool, connection, idleSummary(connection), NO_NEEDS);
+      throw error;
+    }
+    this.afterResponse(pool, connection, summary, needs);
+    return summary;
+  }
+
+  /** Runs SQL whose result the gateway reads itself (state sync, SET read-back). */
+  async query(pool: ShardPool, sql: string): Promise<TextResult> {
+    const connection = await this.connectionFor(pool, NO_NEEDS);
+    try {
+      return await connection.query(sql);
+    } finally {
+      if (connection.isClosed) this.forget(pool, connection);
+      else this.afterResponse(pool, connection, idleSummary(connection), NO_NEEDS);
+    }
+  }
+
+  /** COMMIT or ROLLBACK on every shard the transaction touched, in order; the first failure is reported. */
+  async endTransaction(verb: "COMMIT" | "ROLLBACK"): Promise<void> {
+    this.pendingBegin = undefined;
+    let failure: unknown;
+    for (const [pool, connection] of [...this.transaction]) {
+      this.transaction.delete(pool);
+      try {
+        if (failure === undefined || verb === "ROLLBACK") await connection.query(verb);
+        else await connection.query("ROLLBACK");
+      } catch (error) {
+        failure ??= error;
+      }
+      this.giveBack(pool, connection);
+    }
+    if (failure !== undefined) throw failure;
+  }
+
+  /** The client left or reset: roll back, and return or close everything held. */
+  async releaseAll(): Promise<void> {
+    this.pendingBegin = undefined;
+    const held = new Map<BackendConnection, { pool: ShardPool; inTransaction: boolean; reserved: boolean }>();
+    for (const [pool, connection] of this.transaction) held.set(connection, { pool, inTransaction: true, reserved: false });
+    for (const [pool, connection] of this.reserved) {
+      const entry = held.get(connection);
+      if (entry) entry.reserved = true;
+      else held.set(connection, { pool, inTransaction: false, reserved: true });
+    }
+    this.transaction.clear();
+    this.reserved.clear();
+    await Promise.all(
+      [...held].map(async ([connection, { pool, inTransaction, reserved }]) => {
+        if (connection.isBusy) {
+          // Mid-statement: the only way to stop it and free its locks is to close it and kill the thread.
+          connection.destroy();
+          await killBackendThread(pool, connection.connectionId, this.flavor, this.logger);
+          return;
+        }
+        if (reserved) {
+          // Reserved state (temporary tables, locks, variables) must not leak into another session;
+          // closing the connection also rolls back its transaction.
+          connection.close();
+          return;
+        }
+        try {
+          if (inTransaction) await connection.query("ROLLBACK");
+          pool.release(connection);
+        } catch {
+          pool.discard(connection);
+        }
+      }),
+    );
+  }
+
+  private async connectionFor(pool: ShardPool, needs: StatementNeeds): Promise<BackendConnection> {
+    let connection = this.transaction.get(pool) ?? this.reserved.get(pool);
+    const fresh = connection === undefined;
+    connection ??= await pool.acquire(this.flavor);
+    try {
+      await this.synchronize(connection, needs);
+      if (fresh && this.pendingBegin !== undefined) {
+        await connection.query(this.pendingBegin);
+        this.transaction.set(pool, connection);
+      }
+    } catch (error) {
+      if (fresh) {
+        if (connection.isClosed || connection.isBusy) pool.discard(connection);
+        else pool.release(connection);
+      }
+      throw error;
+    }
+    return connection;
+  }
+
+  private async synchronize(connection: BackendConnection, needs: StatementNeeds): Promise<void> {
+    const plan = this.variables.plan(connection.appliedState);
+    if (plan.reset) {
+      await connection.simpleCommand(Command.RESET_CONNECTION);
+      connection.appliedState = "";
+      connection.lastInsertId = 0;
+    }
+    for (const statement of plan.statements) await connection.query(statement);
+    connection.appliedState = this.variables.signature;
+    if (needs.usesLastInsertId && connection.lastInsertId !== this.lastInsertId) {
+      await connection.query(`DO LAST_INSERT_ID(${this.lastInsertId})`);
+      connection.lastInsertId = this.lastInsertId;
+    }
+  }
+
+  private afterResponse(pool: ShardPool, connection: BackendConnection, summary: ResponseSummary, needs: StatementNeeds): void {
+    if (summary.lastInsertId !== undefined && summary.lastInsertId !== 0) this.lastInsertId = summary.lastInsertId;
+    if (needs.pinReasons.length > 0 && !this.reserved.has(pool)) {
+      this.logger.debug("session reserves a backend connection", { shard: pool.name, reasons: needs.pinReasons });
+      this.reserved.set(pool, connection);
+    }
+    if (summary.statusFlags & ServerStatus.IN_TRANS) {
+      this.transaction.set(pool, connection);
+    } else if (this.transaction.get(pool) === connection) {
+      // The statement ended the transaction (COMMIT inside a batch, DDL's implicit commit).
+      this.transaction.delete(pool);
+      if (this.transaction.size === 0) this.pendingBegin = undefined;
+    }
+    this.giveBack(pool, connection);
+  }
+
+  private giveBack(pool: ShardPool, connection: BackendConnection): void {
+    if (this.transaction.get(pool) === connection || this.reserved.get(pool) === connection) return;
+    pool.release(connection);
+  }
+
+  private forget(pool: ShardPool, connection: BackendConnection): void {
+    if (this.transaction.get(pool) === connection) this.transaction.delete(pool);
+    if (this.reserved.get(pool) === connection) this.reserved.delete(pool);
+    pool.discard(connection);
+  }
+}
+
+function idleSummary(connection: BackendConnection): ResponseSummary {
+  return { statusFlags: connection.statusFlags, error: undefined, lastInsertId: undefined, localInfileRequested: false };
+}
+
+/** KILL the backend thread of a connection the gateway abandoned mid-statement, through another connection. */
+async function killBackendThread(pool: ShardPool, threadId: number, flavor: BackendFlavor, logger: Logger): Promise<void> {
+  try {
+    const killer = await pool.acquire(flavor);
+    try {
+      await killer.send(commandPacket(Command.QUERY, encodeUtf8(`KILL ${threadId}`)), "query", () => true);
+    } finally {
+      pool.release(killer);
+    }
+  } catch (error) {
+    logger.warn("could not kill abandoned backend thread", { shard: pool.name, threadId, error: String(error) });
+  }
+}
+
