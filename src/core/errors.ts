@@ -13,6 +13,8 @@ export const ErrorCode = {
   EMPTY_QUERY: { code: 1065, sqlState: "42000" },
   PARSE: { code: 1064, sqlState: "42000" },
   UNKNOWN: { code: 1105, sqlState: "HY000" },
+  NO_SUCH_THREAD: { code: 1094, sqlState: "HY000" },
+  KILL_DENIED: { code: 1095, sqlState: "HY000" },
   NET_READ: { code: 1158, sqlState: "08S01" },
   NET_PACKET_TOO_LARGE: { code: 1153, sqlState: "08S01" },
   NET_PACKETS_OUT_OF_ORDER: { code: 1156, sqlState: "08S01" },

@@ -44,12 +44,13 @@ export class Gateway implements ServerContext {
     return { host: this.listener!.host, port: this.listener!.port };
   }
 
-  get shuttingDown(): boolean {
-    return this.closing;
-  }
-
   get connections(): ReadonlySet<ClientConnection> {
     return this.clients;
+  }
+
+  client(connectionId: number): ClientConnection | undefined {
+    for (const client of this.clients) if (client.connectionId === connectionId) return client;
+    return undefined;
   }
 
   snapshot(): RoutingSnapshot {

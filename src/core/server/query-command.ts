@@ -7,6 +7,7 @@ import type { OtherStatement } from "../sql/classify-types.ts";
 import type { ClientConnection } from "./client-connection.ts";
 import { answerSelectGateway, answerShowDatabases } from "./gateway-answers.ts";
 import { checkKeyspaceAccess, mayUseKeyspace } from "./keyspace-access.ts";
+import { handleKill } from "./kill-command.ts";
 import { handleSet } from "./set-command.ts";
 import type { Session } from "./session.ts";
 
@@ -44,7 +45,7 @@ export async function handleQuery(client: ClientConnection, session: Session, pa
     case "set":
       return handleSet(client, session, snapshot, statement, payload, reply);
     case "other":
-      return forward(client, session, snapshot, statement, payload, reply);
+      return forward(client, session, snapshot, statement, sql, payload, reply);
   }
 }
 
@@ -53,9 +54,11 @@ async function forward(
   session: Session,
   snapshot: RoutingSnapshot,
   statement: OtherStatement,
+  sql: string,
   payload: Uint8Array,
   reply: number,
 ): Promise<void> {
+  if (statement.firstKeyword === "KILL") return handleKill(client, session, sql, reply);
   if (session.user.config.readOnly && !statement.isReadOnly && !statement.lexError) {
     throw MySqlError.of(
       "OPTION_PREVENTS_STATEMENT",

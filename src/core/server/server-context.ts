@@ -1,6 +1,7 @@
 import type { RsaKeyPair } from "../auth/rsa.ts";
 import type { Logger } from "../logger.ts";
 import type { RoutingSnapshot } from "../routing-snapshot.ts";
+import type { ClientConnection } from "./client-connection.ts";
 import type { UserDirectory } from "./user-directory.ts";
 
 /** What a client connection needs from the gateway around it. */
@@ -10,6 +11,6 @@ export interface ServerContext {
   snapshot(): RoutingSnapshot;
   users(): UserDirectory;
   rsaKeyPair(): Promise<RsaKeyPair>;
-  /** Stop reading new commands: the gateway is draining for shutdown. */
-  readonly shuttingDown: boolean;
+  /** A connected client by its connection id (what CONNECTION_ID() and KILL use). */
+  client(connectionId: number): ClientConnection | undefined;
 }

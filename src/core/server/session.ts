@@ -32,6 +32,8 @@ export class Session {
   lastInsertId: number | bigint = 0;
   private readonly transaction = new Map<ShardPool, BackendConnection>();
   private readonly reserved = new Map<ShardPool, BackendConnection>();
+  /** The backend statement running for the client now, for KILL QUERY. */
+  private active: { pool: ShardPool; connection: BackendConnection } | undefined;
 
   constructor(
     public user: AuthUser,
@@ -75,6 +77,7 @@ export class Session {
   ): Promise<ResponseSummary> {
     const connection = await this.connectionFor(pool, needs);
     let summary: ResponseSummary;
+    this.active = { pool, connection };
     try {
       summary = await connection.send(framedCommand, kind, sink);
       if (!summary.error && afterSuccess) await afterSuccess(connection);
@@ -82,6 +85,8 @@ export class Session {
       if (connection.isClosed) this.forget(pool, connection);
       else this.afterResponse(pool, connection, idleSummary(connection), NO_NEEDS);
       throw error;
+    } finally {
+      this.active = undefined;
     }
     this.afterResponse(pool, connection, summary, needs);
     return summary;
@@ -115,9 +120,16 @@ export class Session {
     if (failure !== undefined) throw failure;
   }
 
+  /** Stops the statement running for this session, if any, by killing its query on the backend. */
+  async killRunningQuery(): Promise<void> {
+    const active = this.active;
+    if (active?.connection.isBusy) await killBackendThread(active.pool, `KILL QUERY ${active.connection.connectionId}`, this.flavor, this.logger);
+  }
+
   /** The client left or reset: roll back, and return or close everything held. */
   async releaseAll(): Promise<void> {
     this.pendingBegin = undefined;
+    await this.killRunningQuery();
     const held = new Map<BackendConnection, { pool: ShardPool; inTransaction: boolean; reserved: boolean }>();
     for (const [pool, connection] of this.transaction) held.set(connection, { pool, inTransaction: true, reserved: false });
     for (const [pool, connection] of this.reserved) {
@@ -132,7 +144,7 @@ export class Session {
         if (connection.isBusy) {
           // Mid-statement: the only way to stop it and free its locks is to close it and kill the thread.
           connection.destroy();
-          await killBackendThread(pool, connection.connectionId, this.flavor, this.logger);
+          await killBackendThread(pool, `KILL ${connection.connectionId}`, this.flavor, this.logger);
           return;
         }
         if (reserved) {
@@ -218,17 +230,17 @@ function idleSummary(connection: BackendConnection): ResponseSummary {
   return { statusFlags: connection.statusFlags, error: undefined, lastInsertId: undefined, localInfileRequested: false };
 }
 
-/** KILL the backend thread of a connection the gateway abandoned mid-statement, through another connection. */
-async function killBackendThread(pool: ShardPool, threadId: number, flavor: BackendFlavor, logger: Logger): Promise<void> {
+/** `KILL [QUERY] <thread>` on a backend, through another connection of its pool. */
+async function killBackendThread(pool: ShardPool, kill: string, flavor: BackendFlavor, logger: Logger): Promise<void> {
   try {
     const killer = await pool.acquire(flavor);
     try {
-      await killer.send(commandPacket(Command.QUERY, encodeUtf8(`KILL ${threadId}`)), "query", () => true);
+      await killer.send(commandPacket(Command.QUERY, encodeUtf8(kill)), "query", () => true);
     } finally {
       pool.release(killer);
     }
   } catch (error) {
-    logger.warn("could not kill abandoned backend thread", { shard: pool.name, threadId, error: String(error) });
+    logger.warn("could not kill a backend statement", { shard: pool.name, kill, error: String(error) });
   }
 }
 
