@@ -85,7 +85,8 @@ export const nodeNetwork: Network = {
         resolve({
           host: address.address,
           port: address.port,
-          close: () => new Promise<void>((done) => server.close(() => done())),
+          // server.close's callback waits for every open connection to end; accepting stops at once.
+          close: async () => void server.close(),
         });
       });
     });

@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import mysql, { type RowDataPacket } from "mysql2/promise";
+import { parse, stringify } from "yaml";
+import { getTestBackends } from "../support/test-env.ts";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function startCli(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/entry/node.ts", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let text = "";
+  child.stdout!.on("data", (chunk) => (text += chunk));
+  child.stderr!.on("data", (chunk) => (text += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => text, exited };
+}
+
+async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("the node entrypoint (src/entry/node.ts --config)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "shardgate-entry-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  let port: number;
+  let configPath: string;
+  before(async () => {
+    port = await freePort();
+    const raw = parse(getTestBackends().configYaml) as Record<string, unknown>;
+    raw.listen = { mysql: `127.0.0.1:${port}` };
+    raw.shutdown_timeout_ms = 5000;
+    configPath = join(dir, "gateway.yaml");
+    writeFileSync(configPath, stringify(raw));
+  });
+
+  it("refuses an invalid config naming the path of the fault, with exit status 2", async () => {
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(bad, "listen: { mysql: 127.0.0.1:1, bogus: 1 }\nusers:\n  - user: a\n    password: 5\ntopology: {}\nvschema: {}\n");
+    const cli = startCli(["--config", bad]);
+    assert.equal(await cli.exited, 2);
+    assert.match(cli.output(), /listen\.bogus: unknown key/);
+    assert.match(cli.output(), /users\[0\]\.password: expected a string/);
+  });
+
+  it("logs JSON lines, and on SIGTERM lets a running statement finish, refuses new clients, exits 0", async () => {
+    const cli = startCli(["--config", configPath]);
+    try {
+      await waitFor(() => cli.output().includes('"msg":"listening for MySQL clients"'), "the gateway to listen").catch((error) => {
+        throw new Error(`${error.message}; its output:\n${cli.output()}`);
+      });
+      const firstLine = cli.output().split("\n").find((line) => line.startsWith("{"))!;
+      assert.deepEqual(Object.keys(JSON.parse(firstLine)).slice(0, 3), ["time", "level", "msg"]);
+      const c = await mysql.createConnection({ host: "127.0.0.1", port, user: "app", password: "app-secret", database: "commerce" });
+      const running = c.query<RowDataPacket[]>("SELECT SLEEP(1) AS slept, COUNT(*) AS n FROM product");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      cli.child.kill("SIGTERM");
+      const [rows] = await running;
+      assert.deepEqual(rows, [{ slept: 0, n: 4 }]);
+      assert.equal(await cli.exited, 0);
+      await assert.rejects(mysql.createConnection({ host: "127.0.0.1", port, user: "app", password: "app-secret" }));
+      assert.match(cli.output(), /"msg":"gateway stopped"/);
+      await c.end().catch(() => {});
+    } finally {
+      cli.child.kill("SIGKILL");
+    }
+  });
+});
