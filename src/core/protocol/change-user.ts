@@ -1,5 +1,6 @@
-import { ByteReader, decodeUtf8 } from "./bytes.ts";
+import { ByteReader } from "./bytes.ts";
 import { Capability } from "./constants.ts";
+import { decodeConnectAttributes } from "./handshake-response.ts";
 
 /** COM_CHANGE_USER's payload (after the command byte). */
 export interface ChangeUser {
@@ -19,15 +20,8 @@ export function decodeChangeUser(payload: Uint8Array, capabilities: number): Cha
   const database = reader.nulString() || undefined;
   let characterSet: number | undefined;
   let authPluginName: string | undefined;
-  const attributes: Record<string, string> = {};
   if (reader.remaining >= 2) characterSet = reader.u16();
   if (capabilities & Capability.PLUGIN_AUTH && reader.remaining > 0) authPluginName = reader.nulString();
-  if (capabilities & Capability.CONNECT_ATTRS && reader.remaining > 0) {
-    const attrs = new ByteReader(reader.lenencBytes());
-    while (attrs.remaining > 0) {
-      const key = decodeUtf8(attrs.lenencBytes());
-      attributes[key] = decodeUtf8(attrs.lenencBytes());
-    }
-  }
+  const attributes = capabilities & Capability.CONNECT_ATTRS ? decodeConnectAttributes(reader) : {};
   return { user, authResponse, database, characterSet, authPluginName, attributes };
 }

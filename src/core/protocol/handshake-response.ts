@@ -67,13 +67,18 @@ export function decodeHandshakeResponse(payload: Uint8Array): HandshakeResponse 
   }
   let authPluginName: string | undefined;
   if (capabilities & Capability.PLUGIN_AUTH && reader.remaining > 0) authPluginName = reader.nulString();
-  const attributes: Record<string, string> = {};
-  if (capabilities & Capability.CONNECT_ATTRS && reader.remaining > 0) {
-    const attrs = new ByteReader(reader.lenencBytes());
-    while (attrs.remaining > 0) {
-      const key = decodeUtf8(attrs.lenencBytes());
-      attributes[key] = decodeUtf8(attrs.lenencBytes());
-    }
-  }
+  const attributes = capabilities & Capability.CONNECT_ATTRS ? decodeConnectAttributes(reader) : {};
   return { capabilities, maxPacketSize, characterSet, user, authResponse, database, authPluginName, attributes };
+}
+
+/** The CONNECT_ATTRS block that ends HandshakeResponse41 and COM_CHANGE_USER: lenenc key/value pairs. */
+export function decodeConnectAttributes(reader: ByteReader): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  if (reader.remaining === 0) return attributes;
+  const attrs = new ByteReader(reader.lenencBytes());
+  while (attrs.remaining > 0) {
+    const key = decodeUtf8(attrs.lenencBytes());
+    attributes[key] = decodeUtf8(attrs.lenencBytes());
+  }
+  return attributes;
 }

@@ -13,7 +13,6 @@ import { Session } from "./session.ts";
 export async function handleChangeUser(client: ClientConnection, payload: Uint8Array, reply: number): Promise<void> {
   const old = client.session!;
   const request = decodeChangeUser(payload, old.clientCapabilities);
-  const config = client.context.snapshot().config;
   const result = await authenticate(
     client.commandIO,
     {
@@ -23,13 +22,7 @@ export async function handleChangeUser(client: ClientConnection, payload: Uint8A
       scramble: client.scramble,
       sequenceId: reply - 1,
     },
-    {
-      users: client.context.users(),
-      remoteHost: client.remoteHost,
-      secure: false,
-      cachingSha2FullAuth: config.server.cachingSha2FullAuth,
-      rsaKeyPair: () => client.context.rsaKeyPair(),
-    },
+    client.authEnvironment(),
   );
   await old.releaseAll();
   if (result.error) {

@@ -12,7 +12,7 @@ import { ChannelClosedError, PacketChannel, type PacketIO } from "../protocol/pa
 import type { Packet, PacketReader } from "../protocol/packet-reader.ts";
 import { framePacket } from "../protocol/packet-writer.ts";
 import type { ByteSocket } from "../socket.ts";
-import { authenticate } from "./authenticate.ts";
+import { authenticate, type AuthEnvironment } from "./authenticate.ts";
 import { handleChangeUser } from "./change-user-command.ts";
 import { handleQuery } from "./query-command.ts";
 import type { ServerContext } from "./server-context.ts";
@@ -143,13 +143,7 @@ export class ClientConnection {
           scramble: this.scramble,
           sequenceId: first.sequenceId,
         },
-        {
-          users: this.context.users(),
-          remoteHost: this.remoteHost,
-          secure: false,
-          cachingSha2FullAuth: config.server.cachingSha2FullAuth,
-          rsaKeyPair: () => this.context.rsaKeyPair(),
-        },
+        this.authEnvironment(),
       );
       sequenceId = result.nextSequenceId;
       if (result.error) throw result.error;
@@ -309,6 +303,17 @@ export class ClientConnection {
     else if (option === 1) session.clientCapabilities &= ~Capability.MULTI_STATEMENTS;
     else return this.sendErr(reply, MySqlError.of("UNKNOWN_COM", "Unknown command"));
     this.sendEof(reply);
+  }
+
+  /** What authentication needs to know about the gateway and this connection. */
+  authEnvironment(): AuthEnvironment {
+    return {
+      users: this.context.users(),
+      remoteHost: this.remoteHost,
+      secure: false,
+      cachingSha2FullAuth: this.context.snapshot().config.server.cachingSha2FullAuth,
+      rsaKeyPair: () => this.context.rsaKeyPair(),
+    };
   }
 
   /** Replaces the session after a successful COM_CHANGE_USER. */
