@@ -1,22 +1,13 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import mysql, { type RowDataPacket } from "mysql2/promise";
 import { parse, stringify } from "yaml";
+import { findFreePort } from "../../src/sandbox/mariadb-server.ts";
 import { getTestBackends } from "../support/test-env.ts";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function startCli(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ["--import", "tsx", "src/entry/node.ts", ...args], { stdio: ["ignore", "pipe", "pipe"] });
@@ -41,7 +32,7 @@ describe("the node entrypoint (src/entry/node.ts --config)", () => {
   let port: number;
   let configPath: string;
   before(async () => {
-    port = await freePort();
+    port = await findFreePort();
     const raw = parse(getTestBackends().configYaml) as Record<string, unknown>;
     raw.listen = { mysql: `127.0.0.1:${port}` };
     raw.shutdown_timeout_ms = 5000;
