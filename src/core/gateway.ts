@@ -1,5 +1,8 @@
 import { RsaKeyPair } from "./auth/rsa.ts";
+import { ConfigError } from "./config/config-error.ts";
 import type { Config } from "./config/types.ts";
+import { GatewayMetrics } from "./observability/gateway-metrics.ts";
+import { PlanStats, type StatementRecord } from "./observability/plan-stats.ts";
 import { MySqlError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { encodeErr } from "./protocol/err-packet.ts";
@@ -13,6 +16,16 @@ import type { ByteSocket, Network, SocketListener } from "./socket.ts";
 export interface GatewayRuntime {
   network: Network;
   logger: Logger;
+  /** Re-reads the configuration from where it came from (`POST /v1/reload`, SIGHUP). */
+  loadConfig?: () => Promise<Config>;
+}
+
+export interface ShardStatus {
+  keyspace: string;
+  shard: string;
+  up: boolean;
+  error: string | undefined;
+  since: string;
 }
 
 /** The MySQL front end: accepts clients, holds the routing snapshot and the backend pools. */
@@ -23,6 +36,11 @@ export class Gateway implements ServerContext {
   private nextConnectionId = 1;
   private keyPair: Promise<RsaKeyPair> | undefined;
   private closing = false;
+  private healthTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Reloads run one at a time, each validated against the state the previous one left. */
+  private reconfiguring: Promise<unknown> = Promise.resolve();
+  readonly plans = new PlanStats();
+  readonly metrics: GatewayMetrics;
 
   private constructor(
     private readonly runtime: GatewayRuntime,
@@ -30,6 +48,7 @@ export class Gateway implements ServerContext {
     private userDirectory: UserDirectory,
   ) {
     this.logger = runtime.logger;
+    this.metrics = new GatewayMetrics(() => this.current, () => this.clients.size);
   }
 
   static async start(config: Config, runtime: GatewayRuntime): Promise<Gateway> {
@@ -37,6 +56,7 @@ export class Gateway implements ServerContext {
     const { host, port } = config.listen.mysql;
     gateway.listener = await runtime.network.listen(host, port, (socket) => gateway.accept(socket));
     runtime.logger.info("listening for MySQL clients", { host: gateway.listener.host, port: gateway.listener.port });
+    gateway.scheduleHealthChecks();
     return gateway;
   }
 
@@ -51,6 +71,78 @@ export class Gateway implements ServerContext {
   client(connectionId: number): ClientConnection | undefined {
     for (const client of this.clients) if (client.connectionId === connectionId) return client;
     return undefined;
+  }
+
+  observe(record: StatementRecord): void {
+    this.metrics.observe(record, this.plans.record(record));
+  }
+
+  /**
+   * Swaps in a new configuration, validated whole beforehand (`configFromTree`). Statements already
+   * running finish on the snapshot they started with; the next ones use the new one. Pools of shards
+   * the change leaves alone are kept; the others drain (open transactions finish on them) and close.
+   */
+  reconfigure(config: Config, source: string): Promise<void> {
+    const run = this.reconfiguring.then(() => this.swap(config, source));
+    this.reconfiguring = run.catch(() => {});
+    return run;
+  }
+
+  /** Re-reads the configuration file and applies it. */
+  async reload(source: string): Promise<void> {
+    if (!this.runtime.loadConfig) throw new ConfigError([{ path: "(root)", message: "this gateway has no config file to reload" }]);
+    let config: Config;
+    try {
+      config = await this.runtime.loadConfig();
+    } catch (error) {
+      this.metrics.reloads.inc({ source, outcome: "refused" });
+      throw error;
+    }
+    await this.reconfigure(config, source);
+  }
+
+  /** Each shard's health as last checked; `probe` checks them all now first. */
+  async shardStatus(probe: boolean): Promise<ShardStatus[]> {
+    const pools = this.current.allPools();
+    if (probe) await Promise.all(pools.map((pool) => pool.check()));
+    return pools.map((pool) => ({
+      keyspace: pool.keyspace,
+      shard: pool.shard.name,
+      up: pool.health.up !== false,
+      error: pool.health.error,
+      since: new Date(pool.health.since).toISOString(),
+    }));
+  }
+
+  private async swap(config: Config, source: string): Promise<void> {
+    const previous = this.current;
+    const listen = (c: Config) => JSON.stringify(c.listen);
+    if (listen(config) !== listen(previous.config)) {
+      this.metrics.reloads.inc({ source, outcome: "refused" });
+      throw new ConfigError([{ path: "listen", message: "listen addresses can't change while running; restart the gateway" }]);
+    }
+    const users = await UserDirectory.build(config.users);
+    const next = RoutingSnapshot.build(config, this.runtime.network, this.logger, previous);
+    const kept = new Set(next.allPools());
+    const retired = previous.allPools().filter((pool) => !kept.has(pool));
+    this.current = next;
+    this.userDirectory = users;
+    this.plans.forgetKeyspaces(changedKeyspaces(previous, next));
+    this.metrics.reloads.inc({ source, outcome: "applied" });
+    this.logger.info("configuration applied", { source, retiredShards: retired.map((pool) => pool.name) });
+    for (const pool of retired) void pool.retire(config.shutdownTimeoutMs);
+    // New shards are probed at once, so /readyz reflects them without waiting for the next round.
+    await Promise.all(next.allPools().filter((pool) => pool.health.up === undefined).map((pool) => pool.check()));
+  }
+
+  private scheduleHealthChecks(): void {
+    const interval = this.current.config.pool.healthCheckIntervalMs;
+    const round = async () => {
+      await Promise.all(this.current.allPools().map((pool) => pool.check()));
+      if (!this.closing) this.healthTimer = setTimeout(round, interval);
+      (this.healthTimer as { unref?: () => void } | undefined)?.unref?.();
+    };
+    void round();
   }
 
   snapshot(): RoutingSnapshot {
@@ -73,6 +165,7 @@ export class Gateway implements ServerContext {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    clearTimeout(this.healthTimer);
     await this.listener?.close();
     const deadline = Date.now() + this.current.config.shutdownTimeoutMs;
     while ([...this.clients].some((c) => c.commandStartedAt !== undefined) && Date.now() < deadline) {
@@ -105,4 +198,15 @@ export class Gateway implements ServerContext {
     this.clients.add(client);
     client.onClosed = (c) => this.clients.delete(c);
   }
+}
+
+/** Keyspaces whose vschema or shards differ between two snapshots: their plan statistics are stale. */
+function changedKeyspaces(previous: RoutingSnapshot, next: RoutingSnapshot): Set<string> {
+  const changed = new Set<string>();
+  for (const name of new Set([...previous.keyspaceNames, ...next.keyspaceNames])) {
+    const before = previous.keyspace(name);
+    const after = next.keyspace(name);
+    if (!before || !after || JSON.stringify(before.config) !== JSON.stringify(after.config)) changed.add(name);
+  }
+  return changed;
 }

@@ -1,5 +1,5 @@
 import { ShardPool, type PoolOptions } from "./backend/shard-pool.ts";
-import type { Config, KeyspaceConfig } from "./config/types.ts";
+import type { Config, KeyspaceConfig, ShardConfig } from "./config/types.ts";
 import type { Logger } from "./logger.ts";
 import type { Network } from "./socket.ts";
 
@@ -23,13 +23,21 @@ export class RoutingSnapshot {
     this.keyspaceNames = [...keyspaces.keys()];
   }
 
-  static build(config: Config, network: Network, logger: Logger): RoutingSnapshot {
+  /**
+   * Builds the routing for `config`, keeping the pools of `previous` whose shard still has the same
+   * primary and pool settings, so a reload touches only the shards it changes.
+   */
+  static build(config: Config, network: Network, logger: Logger, previous?: RoutingSnapshot): RoutingSnapshot {
     const options: PoolOptions = config.pool;
+    const reusable = new Map(previous?.allPools().map((pool) => [poolIdentity(pool.keyspace, pool.shard, pool.options), pool]));
     const keyspaces = new Map<string, KeyspaceRoute>();
     for (const keyspace of Object.values(config.keyspaces)) {
       keyspaces.set(keyspace.name, {
         config: keyspace,
-        pools: keyspace.shards.map((shard) => new ShardPool(keyspace.name, shard, network, options, logger)),
+        pools: keyspace.shards.map((shard) => {
+          const kept = reusable.get(poolIdentity(keyspace.name, shard, options));
+          return kept ?? new ShardPool(keyspace.name, shard, network, options, logger);
+        }),
       });
     }
     return new RoutingSnapshot(config, keyspaces);
@@ -46,4 +54,9 @@ export class RoutingSnapshot {
   async close(): Promise<void> {
     await Promise.all(this.allPools().map((pool) => pool.close()));
   }
+}
+
+function poolIdentity(keyspace: string, shard: ShardConfig, options: PoolOptions): string {
+  const { maxConnections, idleTimeoutMs, connectTimeoutMs, acquireTimeoutMs } = options;
+  return JSON.stringify([keyspace, shard.name, shard.primaryUrl, maxConnections, idleTimeoutMs, connectTimeoutMs, acquireTimeoutMs]);
 }

@@ -1,7 +1,11 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../core/config/config-error.ts";
+import { serve } from "@hono/node-server";
+import type { Hono } from "hono";
+import { createAdminApp } from "../core/admin/admin-app.ts";
+import type { HostPort } from "../core/config/types.ts";
 import { Gateway } from "../core/gateway.ts";
-import { jsonLogger } from "../core/logger.ts";
+import { jsonLogger, type Logger } from "../core/logger.ts";
 import { loadConfigFile, parseConfigText } from "../node/load-config-file.ts";
 import { nodeNetwork } from "../node/node-network.ts";
 import { startSandbox, type Sandbox } from "../sandbox/sandbox.ts";
@@ -37,7 +41,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = jsonLogger(config.log.level, writeLine);
-  const gateway = await Gateway.start(config, { network: nodeNetwork, logger });
+  const configText = sandbox?.configYaml;
+  const loadConfig = async () => (values.config ? loadConfigFile(values.config) : parseConfigText(configText!));
+  const gateway = await Gateway.start(config, { network: nodeNetwork, logger, loadConfig });
+  const admin = config.listen.admin ? await serveAdmin(createAdminApp(gateway), config.listen.admin, logger) : undefined;
   const { host, port } = gateway.address;
   if (sandbox) {
     console.log(`
@@ -53,12 +60,26 @@ Keyspaces: commerce (unsharded), customer (2 shards: -80, 80-). Ctrl-C stops eve
     if (stopping) return;
     stopping = true;
     logger.info("shutting down", { signal });
+    admin?.close();
     await gateway.close();
     await sandbox?.stop();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGHUP", () => {
+    gateway.reload("SIGHUP").catch((error: unknown) => logger.error("reload refused", { error: String(error) }));
+  });
+}
+
+/** The admin API on Node's HTTP server. */
+function serveAdmin(app: Hono, address: HostPort, logger: Logger): Promise<{ close(): void }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, hostname: address.host, port: address.port }, (info) => {
+      logger.info("admin API listening", { host: info.address, port: info.port });
+      resolve({ close: () => server.close() });
+    });
+  });
 }
 
 main().catch((error: unknown) => {

@@ -9,8 +9,11 @@ import { parse, stringify } from "yaml";
 import { findFreePort } from "../../src/sandbox/mariadb-server.ts";
 import { getTestBackends } from "../support/test-env.ts";
 
-function startCli(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/entry/node.ts", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+function startCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/entry/node.ts", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
+  });
   let text = "";
   child.stdout!.on("data", (chunk) => (text += chunk));
   child.stderr!.on("data", (chunk) => (text += chunk));
@@ -69,6 +72,46 @@ describe("the node entrypoint (src/entry/node.ts --config)", () => {
       await c.end().catch(() => {});
     } finally {
       cli.child.kill("SIGKILL");
+    }
+  });
+
+  it("serves the admin API on listen.admin and reloads the file on SIGHUP and POST /v1/reload", async () => {
+    const adminPort = await findFreePort();
+    const raw = parse(getTestBackends().configYaml) as Record<string, unknown>;
+    raw.listen = { mysql: `127.0.0.1:${port}`, admin: `127.0.0.1:${adminPort}` };
+    raw.admin = { token: "${TEST_ADMIN_TOKEN}" };
+    const path = join(dir, "reloadable.yaml");
+    const write = (comment: string) => writeFileSync(path, stringify({ ...raw, server: { version_comment: comment } }));
+    write("first");
+    const cli = startCli(["--config", path], { TEST_ADMIN_TOKEN: "t0k3n" });
+    const comment = async () => {
+      const c = await mysql.createConnection({ host: "127.0.0.1", port, user: "app", password: "app-secret" });
+      const [rows] = await c.query<RowDataPacket[]>("SELECT @@version_comment AS v");
+      await c.end();
+      return rows[0]!.v;
+    };
+    try {
+      await waitFor(() => cli.output().includes('"msg":"admin API listening"'), "the admin API");
+      assert.equal(await comment(), "first");
+      write("second");
+      cli.child.kill("SIGHUP");
+      await waitFor(() => cli.output().includes('"source":"SIGHUP"'), "the SIGHUP reload");
+      assert.equal(await comment(), "second");
+      writeFileSync(path, "listen: { mysql: 1 }\n");
+      const reload = (token: string) => fetch(`http://127.0.0.1:${adminPort}/v1/reload`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+      assert.equal((await reload("wrong")).status, 401);
+      const refused = await reload("t0k3n");
+      assert.equal(refused.status, 400);
+      assert.match(await refused.text(), /listen\.mysql/);
+      assert.equal(await comment(), "second", "a refused reload leaves the running state untouched");
+      write("third");
+      assert.equal((await reload("t0k3n")).status, 200);
+      assert.equal(await comment(), "third");
+      const health = await fetch(`http://127.0.0.1:${adminPort}/healthz`);
+      assert.equal(health.status, 200);
+    } finally {
+      cli.child.kill("SIGTERM");
+      await cli.exited;
     }
   });
 });

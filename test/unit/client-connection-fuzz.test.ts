@@ -93,7 +93,7 @@ before(async () => {
   snapshot = RoutingSnapshot.build(config, refusingNetwork, silentLogger);
   const users = await UserDirectory.build(config.users);
   let keys: Promise<RsaKeyPair> | undefined;
-  context = { logger: silentLogger, snapshot: () => snapshot, users: () => users, rsaKeyPair: () => (keys ??= RsaKeyPair.generate()), client: () => undefined };
+  context = { logger: silentLogger, snapshot: () => snapshot, users: () => users, rsaKeyPair: () => (keys ??= RsaKeyPair.generate()), client: () => undefined, observe: () => {} };
   process.on("uncaughtException", onEscape);
   process.on("unhandledRejection", onEscape);
 });

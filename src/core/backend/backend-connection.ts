@@ -13,6 +13,7 @@ import { PacketChannel } from "../protocol/packet-channel.ts";
 import { framePacket } from "../protocol/packet-writer.ts";
 import { ResponseScanner, type ResponseKind } from "../protocol/response-scanner.ts";
 import type { ByteSocket, Network } from "../socket.ts";
+import type { ShardPool } from "./shard-pool.ts";
 import { decodeTextResult, type TextResult } from "./text-result-decoder.ts";
 
 /** Capabilities the gateway always asks a backend for. CLIENT_LONG_PASSWORD marks us as a MySQL (not MariaDB-extended) client. */
@@ -84,6 +85,8 @@ export class BackendConnection {
   private failResponse: ((error: Error) => void) | undefined;
   private paused = false;
   onClosed: ((connection: BackendConnection) => void) | undefined;
+  /** The pool that opened this connection, where it goes back. */
+  pool: ShardPool | undefined;
   private readonly resumeReading = () => this.resume();
 
   private constructor(

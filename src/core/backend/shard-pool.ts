@@ -11,6 +11,13 @@ export interface PoolOptions {
   acquireTimeoutMs: number;
 }
 
+export interface ShardHealth {
+  /** undefined until the first check or connection attempt. */
+  up: boolean | undefined;
+  since: number;
+  error: string | undefined;
+}
+
 export interface PoolStats {
   open: number;
   inUse: number;
@@ -39,13 +46,17 @@ export class ShardPool {
   private open = 0;
   private connecting = 0;
   private closing = false;
+  private retired = false;
+  private onDrained: (() => void) | undefined;
+  private probe: BackendConnection | undefined;
   private readonly sweeper: ReturnType<typeof setInterval>;
+  health: ShardHealth = { up: undefined, since: Date.now(), error: undefined };
 
   constructor(
     readonly keyspace: string,
     readonly shard: ShardConfig,
     private readonly network: Network,
-    private readonly options: PoolOptions,
+    readonly options: PoolOptions,
     private readonly logger: Logger,
   ) {
     this.sweeper = setInterval(() => this.closeIdle(), Math.max(1000, Math.min(options.idleTimeoutMs, 30_000)));
@@ -64,6 +75,13 @@ export class ShardPool {
 
   async acquire(flavor: BackendFlavor): Promise<BackendConnection> {
     if (this.closing) throw MySqlError.of("UNKNOWN", `shard ${this.name} is shutting down`);
+    if (this.health.up === false) {
+      // Fail fast rather than wait out a connect timeout per statement; the health check brings it back.
+      throw MySqlError.of(
+        "UNKNOWN",
+        `shard ${this.name} is unavailable: ${this.health.error} (down since ${new Date(this.health.since).toISOString()})`,
+      );
+    }
     const reusable = this.takeIdle(flavor);
     if (reusable) return reusable;
     if (this.open + this.connecting < this.options.maxConnections) return this.openConnection(flavor);
@@ -104,8 +122,9 @@ export class ShardPool {
       waiter!.resolve(connection);
       return;
     }
-    if (this.waiters.length > 0) {
-      // Someone waits for another flavor: trade this connection for a fresh one of theirs.
+    if (this.waiters.length > 0 || this.retired) {
+      // Someone waits for another flavor: trade this connection for a fresh one of theirs. A retired
+      // pool (left the topology in a reload) keeps nothing idle.
       connection.close();
       return;
     }
@@ -120,8 +139,58 @@ export class ShardPool {
     connection.destroy();
   }
 
+  /**
+   * Leaves the topology: new statements no longer come here, but the ones already routed to this pool
+   * (and transactions pinned to it) finish; each connection closes as it comes back. Resolves when none
+   * is left, or after `timeoutMs`, when the rest are closed regardless.
+   */
+  retire(timeoutMs: number): Promise<void> {
+    this.retired = true;
+    this.probe?.close();
+    clearInterval(this.sweeper);
+    for (const list of this.idle.values()) for (const connection of list.splice(0)) connection.close();
+    if (this.open === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => void this.close().then(resolve), timeoutMs);
+      this.onDrained = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** A health check: COM_PING on a connection kept for probing; updates `health`. */
+  async check(): Promise<boolean> {
+    try {
+      this.probe ??= await BackendConnection.connect(this.network, {
+        address: this.shard.primary,
+        flavor: { capabilities: 0, collationId: 45 },
+        connectTimeoutMs: this.options.connectTimeoutMs,
+      });
+      await withTimeout(this.probe.simpleCommand(0x0e), this.options.connectTimeoutMs, "ping timed out");
+      this.setHealth(true, undefined);
+      return true;
+    } catch (error) {
+      this.probe?.destroy();
+      this.probe = undefined;
+      this.setHealth(false, describe(error));
+      return false;
+    }
+  }
+
+  private setHealth(up: boolean, error: string | undefined): void {
+    if (this.health.up !== up) {
+      this.health = { up, since: Date.now(), error };
+      this.logger[up ? "info" : "warn"](up ? "shard is up" : "shard is down", { shard: this.name, error });
+    } else {
+      this.health.error = error;
+    }
+  }
+
   async close(): Promise<void> {
     this.closing = true;
+    this.probe?.close();
+    this.probe = undefined;
     clearInterval(this.sweeper);
     for (const waiter of this.waiters.splice(0)) {
       clearTimeout(waiter.timer);
@@ -159,17 +228,20 @@ export class ShardPool {
         connectTimeoutMs: this.options.connectTimeoutMs,
       });
       this.open++;
+      connection.pool = this;
       connection.onClosed = () => {
         this.open--;
         this.removeIdle(connection);
         this.serveWaiterAfterClose();
+        if (this.open === 0) this.onDrained?.();
       };
       return connection;
     } catch (error) {
-      this.logger.warn("backend connect failed", { shard: this.name, error: String(error) });
-      const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof MySqlError) throw new MySqlError(error.code, error.sqlState, `shard ${this.name}: ${message}`);
-      throw MySqlError.of("UNKNOWN", `shard ${this.name} is unavailable: ${message}`);
+      this.logger.warn("backend connect failed", { shard: this.name, error: describe(error) });
+      if (error instanceof MySqlError) throw new MySqlError(error.code, error.sqlState, `shard ${this.name}: ${error.message}`);
+      // The server is unreachable: statements fail fast until a health check finds it back.
+      this.setHealth(false, describe(error));
+      throw MySqlError.of("UNKNOWN", `shard ${this.name} is unavailable: ${describe(error)}`);
     } finally {
       this.connecting--;
     }
@@ -197,4 +269,14 @@ export class ShardPool {
       }
     }
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

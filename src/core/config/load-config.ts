@@ -13,6 +13,7 @@ import { checkFullCoverage, compareBytes, parseShardName } from "./key-range.ts"
 import { ConfigSchema, type RawConfig, type RawKeyspaceVSchema, type RawTable } from "./schema.ts";
 import type {
   Config,
+  ConfigTree,
   HostPort,
   KeyRange,
   KeyspaceConfig,
@@ -44,6 +45,11 @@ const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function parseConfig(text: string, source: ConfigSource): Config {
+  return configFromTree(resolveConfigTree(text, source));
+}
+
+/** YAML text to the config document: `${VAR}`s substituted, section files read in; not yet validated. */
+export function resolveConfigTree(text: string, source: ConfigSource): ConfigTree {
   const issues = new IssueList();
   const parsed = parseYaml(text);
   if (!parsed.ok) {
@@ -59,7 +65,15 @@ export function parseConfig(text: string, source: ConfigSource): Config {
     }
   }
   issues.throwIfAny();
+  return tree as ConfigTree;
+}
 
+/**
+ * Validates a config document (as `resolveConfigTree` returns it, or as the admin API edits a copy of
+ * the running one) into the normalized model, which keeps the document it came from.
+ */
+export function configFromTree(tree: ConfigTree): Config {
+  const issues = new IssueList();
   const result = v.safeParse(ConfigSchema, tree, { abortEarly: false });
   if (!result.success) {
     for (const issue of result.issues) {
@@ -70,7 +84,7 @@ export function parseConfig(text: string, source: ConfigSource): Config {
   }
   const config = buildConfig(result.output, issues);
   issues.throwIfAny();
-  return config;
+  return Object.defineProperty(config, "tree", { value: structuredClone(tree), enumerable: false }) as Config;
 }
 
 type YamlResult = { ok: true; value: unknown } | { ok: false; errors: string[] };
@@ -189,13 +203,13 @@ function nullRecord<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
 
-function buildConfig(raw: RawConfig, issues: IssueList): Config {
+function buildConfig(raw: RawConfig, issues: IssueList): Omit<Config, "tree"> {
   return {
     listen: {
       mysql: hostPort(raw.listen.mysql, ["listen", "mysql"], issues),
       admin: raw.listen.admin === undefined ? undefined : hostPort(raw.listen.admin, ["listen", "admin"], issues),
     },
-    admin: { token: raw.admin.token },
+    admin: { token: raw.admin.token, protectReads: raw.admin.protect_reads },
     server: {
       version: raw.server.version,
       versionComment: raw.server.version_comment,
@@ -208,6 +222,7 @@ function buildConfig(raw: RawConfig, issues: IssueList): Config {
       idleTimeoutMs: raw.pool.idle_timeout_ms,
       connectTimeoutMs: raw.pool.connect_timeout_ms,
       acquireTimeoutMs: raw.pool.acquire_timeout_ms,
+      healthCheckIntervalMs: raw.pool.health_check_interval_ms,
     },
     shutdownTimeoutMs: raw.shutdown_timeout_ms,
     log: { level: raw.log.level },

@@ -63,6 +63,7 @@ const ListenSchema = obj({
 
 const AdminSchema = obj({
   token: v.optional(nonEmpty()),
+  protect_reads: v.optional(bool(), false),
 });
 
 const ServerSchema = obj({
@@ -78,6 +79,7 @@ const PoolSchema = obj({
   idle_timeout_ms: v.optional(int(0), 60000),
   connect_timeout_ms: v.optional(int(1), 5000),
   acquire_timeout_ms: v.optional(int(1), 10000),
+  health_check_interval_ms: v.optional(int(100), 1000),
 });
 
 const LogSchema = obj({

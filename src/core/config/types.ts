@@ -81,9 +81,18 @@ export interface UserConfig {
   authPlugin: "mysql_native_password" | "caching_sha2_password" | undefined;
 }
 
+/** A config document after `${VAR}` substitution and section-file loading: plain JSON-like data. */
+export type ConfigTree = Record<string, unknown>;
+
 export interface Config {
+  /** The validated document this config was built from (not enumerable); the admin API edits copies of it. */
+  readonly tree: ConfigTree;
   listen: { mysql: HostPort; admin: HostPort | undefined };
-  admin: { token: string | undefined };
+  admin: {
+    token: string | undefined;
+    /** GET endpoints need the token too (health probes stay open). */
+    protectReads: boolean;
+  };
   server: {
     version: string;
     versionComment: string;
@@ -93,7 +102,14 @@ export interface Config {
     /** Take caching_sha2_password's full path (TLS or RSA) on every login, as a cold MySQL cache would. */
     cachingSha2FullAuth: boolean;
   };
-  pool: { maxConnections: number; idleTimeoutMs: number; connectTimeoutMs: number; acquireTimeoutMs: number };
+  pool: {
+    maxConnections: number;
+    idleTimeoutMs: number;
+    connectTimeoutMs: number;
+    acquireTimeoutMs: number;
+    /** How often each shard's primary is pinged; a shard that fails is refused fast until it answers. */
+    healthCheckIntervalMs: number;
+  };
   shutdownTimeoutMs: number;
   log: { level: "debug" | "info" | "warn" | "error" };
   users: UserConfig[];

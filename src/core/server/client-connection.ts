@@ -1,6 +1,7 @@
 import { newScramble } from "../auth/scramble.ts";
 import { BackendError, type ResponseSink } from "../backend/backend-connection.ts";
-import { MySqlError } from "../errors.ts";
+import { ErrorCode, MySqlError } from "../errors.ts";
+import { statementDigest } from "../sql/digest.ts";
 import { decodeUtf8, ProtocolError } from "../protocol/bytes.ts";
 import { Capability, Collation, Command, ServerStatus } from "../protocol/constants.ts";
 import { encodeEof } from "../protocol/eof-packet.ts";
@@ -18,6 +19,13 @@ import { handleQuery } from "./query-command.ts";
 import type { ServerContext } from "./server-context.ts";
 import { Session } from "./session.ts";
 import { checkKeyspaceAccess } from "./keyspace-access.ts";
+
+export interface StatementTrace {
+  keyspace: string;
+  plan: string;
+  shards: string[];
+  errorCode?: number;
+}
 
 /** What the gateway offers clients; CLIENT_SSL is added only when TLS is configured. */
 export const SERVER_CAPABILITIES =
@@ -48,6 +56,9 @@ export class ClientConnection {
   /** When the command being processed started, or undefined when idle. */
   commandStartedAt: number | undefined;
   currentStatement: string | undefined;
+  /** How the current statement is being executed, for metrics once it finishes. */
+  trace: StatementTrace | undefined;
+  private commandStartedAtPrecise = 0;
   private reader: PacketReader | undefined;
   private busy = false;
   private closed = false;
@@ -221,12 +232,28 @@ export class ClientConnection {
     if (!packet) return;
     this.busy = true;
     this.commandStartedAt = Date.now();
+    this.commandStartedAtPrecise = performance.now();
     this.responseStarted = false;
     void this.run(packet).finally(() => {
+      this.report();
       this.busy = false;
       this.commandStartedAt = undefined;
       this.currentStatement = undefined;
+      this.trace = undefined;
       this.pump();
+    });
+  }
+
+  private report(): void {
+    const trace = this.trace;
+    if (!trace || this.currentStatement === undefined || this.commandStartedAt === undefined) return;
+    this.context.observe({
+      digest: statementDigest(this.currentStatement),
+      keyspace: trace.keyspace,
+      plan: trace.plan,
+      shards: trace.shards,
+      durationMs: performance.now() - this.commandStartedAtPrecise,
+      errorCode: trace.errorCode,
     });
   }
 
@@ -235,6 +262,8 @@ export class ClientConnection {
     try {
       await this.dispatch(packet.payload, reply);
     } catch (error) {
+      if (this.trace && error instanceof MySqlError) this.trace.errorCode = error.code;
+      else if (this.trace) this.trace.errorCode = ErrorCode.UNKNOWN.code;
       if (this.closed) return;
       if (this.responseStarted) {
         // Part of a response already reached the client; the stream can't be continued coherently.

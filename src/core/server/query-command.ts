@@ -21,14 +21,17 @@ export async function handleQuery(client: ClientConnection, session: Session, pa
   client.currentStatement = sql;
   const statement = classifyStatement(sql);
   const snapshot = client.context.snapshot();
+  const trace = (plan: string) => (client.trace = { keyspace: session.keyspace ?? "", plan, shards: [] });
   switch (statement.kind) {
     case "empty":
       throw MySqlError.of("EMPTY_QUERY", "Query was empty");
     case "use":
+      trace("Use");
       checkKeyspaceAccess(snapshot, session, statement.database, client.remoteHost);
       session.keyspace = statement.database;
       return client.sendOk(reply);
     case "begin":
+      trace("Transaction");
       // Like mysqld, BEGIN inside a transaction commits it first. The new one reaches a shard lazily,
       // with the first statement that needs one.
       if (session.inTransaction) await session.endTransaction("COMMIT");
@@ -36,15 +39,20 @@ export async function handleQuery(client: ClientConnection, session: Session, pa
       return client.sendOk(reply);
     case "commit":
     case "rollback":
+      trace("Transaction");
       await session.endTransaction(statement.kind === "commit" ? "COMMIT" : "ROLLBACK");
       return client.sendOk(reply);
     case "show-databases":
+      trace("Gateway");
       return answerShowDatabases(client, session, snapshot, statement.like, reply);
     case "select-gateway":
+      trace("Gateway");
       return answerSelectGateway(client, session, snapshot, statement, reply);
     case "set":
+      trace("Set");
       return handleSet(client, session, snapshot, statement, payload, reply);
     case "other":
+      trace("Passthrough");
       return forward(client, session, snapshot, statement, sql, payload, reply);
   }
 }
@@ -58,7 +66,10 @@ async function forward(
   payload: Uint8Array,
   reply: number,
 ): Promise<void> {
-  if (statement.firstKeyword === "KILL") return handleKill(client, session, sql, reply);
+  if (statement.firstKeyword === "KILL") {
+    client.trace!.plan = "Kill";
+    return handleKill(client, session, sql, reply);
+  }
   if (session.user.config.readOnly && !statement.isReadOnly && !statement.lexError) {
     throw MySqlError.of(
       "OPTION_PREVENTS_STATEMENT",
@@ -75,10 +86,13 @@ async function forward(
       `keyspace '${route.config.name}' is sharded, and statements on sharded keyspaces are not supported yet`,
     );
   }
-  await session.execute(route.pools[0]!, framePacket(payload, 0), "query", client.sink, {
+  const pool = route.pools[0]!;
+  Object.assign(client.trace!, { keyspace: route.config.name, shards: [pool.name] });
+  const summary = await session.execute(pool, framePacket(payload, 0), "query", client.sink, {
     pinReasons: statement.sessionPinReasons,
     usesLastInsertId: statement.usesLastInsertId,
   });
+  client.trace!.errorCode = summary.error?.code;
 }
 
 /**

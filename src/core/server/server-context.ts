@@ -1,5 +1,6 @@
 import type { RsaKeyPair } from "../auth/rsa.ts";
 import type { Logger } from "../logger.ts";
+import type { StatementRecord } from "../observability/plan-stats.ts";
 import type { RoutingSnapshot } from "../routing-snapshot.ts";
 import type { ClientConnection } from "./client-connection.ts";
 import type { UserDirectory } from "./user-directory.ts";
@@ -13,4 +14,6 @@ export interface ServerContext {
   rsaKeyPair(): Promise<RsaKeyPair>;
   /** A connected client by its connection id (what CONNECTION_ID() and KILL use). */
   client(connectionId: number): ClientConnection | undefined;
+  /** Accounts for a finished statement (metrics, plan statistics). */
+  observe(record: StatementRecord): void;
 }

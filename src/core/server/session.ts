@@ -30,8 +30,8 @@ export class Session {
   /** A BEGIN the client sent that hasn't reached any shard yet (Vitess's lazy begin), or undefined. */
   pendingBegin: string | undefined;
   lastInsertId: number | bigint = 0;
-  private readonly transaction = new Map<ShardPool, BackendConnection>();
-  private readonly reserved = new Map<ShardPool, BackendConnection>();
+  private readonly transaction = new Map<string, BackendConnection>();
+  private readonly reserved = new Map<string, BackendConnection>();
   /** The backend statement running for the client now, for KILL QUERY. */
   private active: { pool: ShardPool; connection: BackendConnection } | undefined;
 
@@ -82,13 +82,13 @@ export class Session {
       summary = await connection.send(framedCommand, kind, sink);
       if (!summary.error && afterSuccess) await afterSuccess(connection);
     } catch (error) {
-      if (connection.isClosed) this.forget(pool, connection);
-      else this.afterResponse(pool, connection, idleSummary(connection), NO_NEEDS);
+      if (connection.isClosed) this.forget(pool.name, connection);
+      else this.afterResponse(pool.name, connection, idleSummary(connection), NO_NEEDS);
       throw error;
     } finally {
       this.active = undefined;
     }
-    this.afterResponse(pool, connection, summary, needs);
+    this.afterResponse(pool.name, connection, summary, needs);
     return summary;
   }
 
@@ -98,8 +98,8 @@ export class Session {
     try {
       return await connection.query(sql);
     } finally {
-      if (connection.isClosed) this.forget(pool, connection);
-      else this.afterResponse(pool, connection, idleSummary(connection), NO_NEEDS);
+      if (connection.isClosed) this.forget(pool.name, connection);
+      else this.afterResponse(pool.name, connection, idleSummary(connection), NO_NEEDS);
     }
   }
 
@@ -107,15 +107,15 @@ export class Session {
   async endTransaction(verb: "COMMIT" | "ROLLBACK"): Promise<void> {
     this.pendingBegin = undefined;
     let failure: unknown;
-    for (const [pool, connection] of [...this.transaction]) {
-      this.transaction.delete(pool);
+    for (const [name, connection] of [...this.transaction]) {
+      this.transaction.delete(name);
       try {
         if (failure === undefined || verb === "ROLLBACK") await connection.query(verb);
         else await connection.query("ROLLBACK");
       } catch (error) {
         failure ??= error;
       }
-      this.giveBack(pool, connection);
+      this.giveBack(name, connection);
     }
     if (failure !== undefined) throw failure;
   }
@@ -130,17 +130,18 @@ export class Session {
   async releaseAll(): Promise<void> {
     this.pendingBegin = undefined;
     await this.killRunningQuery();
-    const held = new Map<BackendConnection, { pool: ShardPool; inTransaction: boolean; reserved: boolean }>();
-    for (const [pool, connection] of this.transaction) held.set(connection, { pool, inTransaction: true, reserved: false });
-    for (const [pool, connection] of this.reserved) {
+    const held = new Map<BackendConnection, { inTransaction: boolean; reserved: boolean }>();
+    for (const connection of this.transaction.values()) held.set(connection, { inTransaction: true, reserved: false });
+    for (const connection of this.reserved.values()) {
       const entry = held.get(connection);
       if (entry) entry.reserved = true;
-      else held.set(connection, { pool, inTransaction: false, reserved: true });
+      else held.set(connection, { inTransaction: false, reserved: true });
     }
     this.transaction.clear();
     this.reserved.clear();
     await Promise.all(
-      [...held].map(async ([connection, { pool, inTransaction, reserved }]) => {
+      [...held].map(async ([connection, { inTransaction, reserved }]) => {
+        const pool = connection.pool!;
         if (connection.isBusy) {
           // Mid-statement: the only way to stop it and free its locks is to close it and kill the thread.
           connection.destroy();
@@ -164,14 +165,15 @@ export class Session {
   }
 
   private async connectionFor(pool: ShardPool, needs: StatementNeeds): Promise<BackendConnection> {
-    let connection = this.transaction.get(pool) ?? this.reserved.get(pool);
+    // Looked up by shard name: a transaction that began before a reload keeps its connection to the shard's old primary.
+    let connection = this.transaction.get(pool.name) ?? this.reserved.get(pool.name);
     const fresh = connection === undefined;
     connection ??= await pool.acquire(this.flavor);
     try {
       await this.synchronize(connection, needs);
       if (fresh && this.pendingBegin !== undefined) {
         await connection.query(this.pendingBegin);
-        this.transaction.set(pool, connection);
+        this.transaction.set(pool.name, connection);
       }
     } catch (error) {
       if (fresh) {
@@ -198,31 +200,32 @@ export class Session {
     }
   }
 
-  private afterResponse(pool: ShardPool, connection: BackendConnection, summary: ResponseSummary, needs: StatementNeeds): void {
+  private afterResponse(name: string, connection: BackendConnection, summary: ResponseSummary, needs: StatementNeeds): void {
     if (summary.lastInsertId !== undefined && summary.lastInsertId !== 0) this.lastInsertId = summary.lastInsertId;
-    if (needs.pinReasons.length > 0 && !this.reserved.has(pool)) {
-      this.logger.debug("session reserves a backend connection", { shard: pool.name, reasons: needs.pinReasons });
-      this.reserved.set(pool, connection);
+    if (needs.pinReasons.length > 0 && !this.reserved.has(name)) {
+      this.logger.debug("session reserves a backend connection", { shard: name, reasons: needs.pinReasons });
+      this.reserved.set(name, connection);
     }
     if (summary.statusFlags & ServerStatus.IN_TRANS) {
-      this.transaction.set(pool, connection);
-    } else if (this.transaction.get(pool) === connection) {
+      this.transaction.set(name, connection);
+    } else if (this.transaction.get(name) === connection) {
       // The statement ended the transaction (COMMIT inside a batch, DDL's implicit commit).
-      this.transaction.delete(pool);
+      this.transaction.delete(name);
       if (this.transaction.size === 0) this.pendingBegin = undefined;
     }
-    this.giveBack(pool, connection);
+    this.giveBack(name, connection);
   }
 
-  private giveBack(pool: ShardPool, connection: BackendConnection): void {
-    if (this.transaction.get(pool) === connection || this.reserved.get(pool) === connection) return;
-    pool.release(connection);
+  /** Back to the pool that opened it (after a reload, maybe a retired one, which then closes it). */
+  private giveBack(name: string, connection: BackendConnection): void {
+    if (this.transaction.get(name) === connection || this.reserved.get(name) === connection) return;
+    connection.pool!.release(connection);
   }
 
-  private forget(pool: ShardPool, connection: BackendConnection): void {
-    if (this.transaction.get(pool) === connection) this.transaction.delete(pool);
-    if (this.reserved.get(pool) === connection) this.reserved.delete(pool);
-    pool.discard(connection);
+  private forget(name: string, connection: BackendConnection): void {
+    if (this.transaction.get(name) === connection) this.transaction.delete(name);
+    if (this.reserved.get(name) === connection) this.reserved.delete(name);
+    connection.pool!.discard(connection);
   }
 }
 

@@ -38,6 +38,7 @@ export async function handleSet(
     }
   }
   const route = targetKeyspace(client, session, snapshot, []);
+  Object.assign(client.trace!, { keyspace: route.config.name, shards: [route.pools[0]!.name] });
   // The OK is held back until the state is recorded, so a failed read-back still reaches the client as ERR.
   const held: Uint8Array[] = [];
   await session.execute(
