@@ -86,7 +86,7 @@ describe("parseConfig: the example file", () => {
   it("parses with defaults applied and keyspaces merged", () => {
     const config = parseConfig(EXAMPLE, source({ SHARDGATE_ADMIN_TOKEN: "s3cret" }));
     assert.deepEqual(config.listen, { mysql: { host: "127.0.0.1", port: 15306 }, admin: { host: "127.0.0.1", port: 15000 } });
-    assert.deepEqual(config.admin, { token: "s3cret" });
+    assert.deepEqual(config.admin, { token: "s3cret", protectReads: false });
     assert.deepEqual(config.server, {
       version: "8.0.40-shardgate",
       versionComment: "shardgate",
@@ -94,7 +94,7 @@ describe("parseConfig: the example file", () => {
       maxAllowedPacket: 64 * 1024 * 1024,
       cachingSha2FullAuth: false,
     });
-    assert.deepEqual(config.pool, { maxConnections: 32, idleTimeoutMs: 60000, connectTimeoutMs: 5000, acquireTimeoutMs: 10000 });
+    assert.deepEqual(config.pool, { maxConnections: 32, idleTimeoutMs: 60000, connectTimeoutMs: 5000, acquireTimeoutMs: 10000, healthCheckIntervalMs: 1000 });
     assert.deepEqual([config.shutdownTimeoutMs, config.log.level], [10000, "info"]);
     assert.deepEqual(config.users, [
       { user: "app", password: "app-secret", passwordHash: undefined, keyspaces: ["commerce", "customer"], readOnly: false, authPlugin: undefined },
@@ -126,7 +126,7 @@ describe("parseConfig: the example file", () => {
   it("applies defaults when optional sections are absent or empty", () => {
     const config = parseConfig(doc({ extra: "admin:\nserver:\npool: { max_connections: 4 }\n" }), source());
     assert.deepEqual([config.listen.admin, config.admin.token, config.server.versionComment], [undefined, undefined, "shardgate"]);
-    assert.deepEqual(config.pool, { maxConnections: 4, idleTimeoutMs: 60000, connectTimeoutMs: 5000, acquireTimeoutMs: 10000 });
+    assert.deepEqual(config.pool, { maxConnections: 4, idleTimeoutMs: 60000, connectTimeoutMs: 5000, acquireTimeoutMs: 10000, healthCheckIntervalMs: 1000 });
     assert.deepEqual([config.shutdownTimeoutMs, config.log.level], [10000, "info"]);
   });
 });
