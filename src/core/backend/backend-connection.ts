@@ -50,7 +50,6 @@ export interface ResponseSummary {
   statusFlags: number;
   error: MySqlError | undefined;
   lastInsertId: number | bigint | undefined;
-  localInfileRequested: boolean;
 }
 
 /**
@@ -234,7 +233,6 @@ export class BackendConnection {
       statusFlags: this.statusFlags,
       error,
       lastInsertId: lastOk?.lastInsertId,
-      localInfileRequested: this.scanner.localInfileRequested,
     });
   }
 

@@ -59,10 +59,6 @@ export class Session {
     return (this.autocommit ? ServerStatus.AUTOCOMMIT : 0) | (this.inTransaction ? ServerStatus.IN_TRANS : 0);
   }
 
-  get holdsConnections(): boolean {
-    return this.transaction.size > 0 || this.reserved.size > 0;
-  }
-
   /**
    * Runs one command on a shard, streaming the response to the client through `sink`. `afterSuccess`
    * runs on the same connection before it goes back, when the command succeeded.
@@ -230,7 +226,7 @@ export class Session {
 }
 
 function idleSummary(connection: BackendConnection): ResponseSummary {
-  return { statusFlags: connection.statusFlags, error: undefined, lastInsertId: undefined, localInfileRequested: false };
+  return { statusFlags: connection.statusFlags, error: undefined, lastInsertId: undefined };
 }
 
 /** `KILL [QUERY] <thread>` on a backend, through another connection of its pool. */
