@@ -1,40 +1,32 @@
 /**
  * The test runner behind `npm test`: starts the MariaDB sandbox once, hands its description to the
  * test processes through SHARDGATE_TEST_ENV, runs the test files under each selected runtime, stops
- * the sandbox and exits with the first failing runtime's status.
+ * the sandbox, prints per runtime how many tests passed and exits with the first failing runtime's
+ * status. The runtimes and their commands are in test/runner/runtimes.ts.
  *
- *   npm test                                  all test/unit then test/integration files
+ *   npm test                                  all test/unit then test/integration files, on node, bun, deno
  *   npm test -- test/unit/x.test.ts           only these files
  *   npm test -- --test-name-pattern=handshake arguments starting with "-" go to the test command
- *   SHARDGATE_TEST_RUNTIMES=node npm test     comma-separated runtimes (only "node" so far)
+ *                                             (--test-name-pattern becomes Deno's --filter)
+ *   SHARDGATE_TEST_RUNTIMES=node npm test     comma-separated runtimes (default node,bun,deno)
  *   SHARDGATE_SANDBOX_VERBOSE=1 npm test      print the sandbox's start-up log
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { constants } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stopOnSignals } from "../src/sandbox/mariadb-server.ts";
 import { startSandbox, type Sandbox } from "../src/sandbox/sandbox.ts";
+import { countJunit, formatCounts, type TestCounts } from "./runner/junit-counts.ts";
+import { EXCLUSIONS, testRuntimes, type TestRuntime } from "./runner/runtimes.ts";
 import { TEST_ENV_VARIABLE, type TestBackends } from "./support/test-env.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TEST_DIRS = ["test/unit", "test/integration"];
 
-interface Runtime {
-  name: string;
-  /** argv (program first) running `files` with the runtime's test runner. */
-  command(files: readonly string[], flags: readonly string[]): string[];
-}
-
-// Bun and Deno join this list later: their test runners take the same node:test files.
-const RUNTIMES: readonly Runtime[] = [
-  {
-    name: "node",
-    command: (files, flags) => [process.execPath, "--import", "tsx", "--test", "--test-reporter=spec", ...flags, ...files],
-  },
-];
+const RUNTIMES = testRuntimes(ROOT, process.execPath);
 
 function say(line: string): void {
   process.stderr.write(`[test/run] ${line}\n`);
@@ -51,8 +43,8 @@ function defaultTestFiles(): string[] {
   });
 }
 
-function selectRuntimes(): Runtime[] {
-  const wanted = (process.env.SHARDGATE_TEST_RUNTIMES ?? "node").split(",").map((name) => name.trim());
+function selectRuntimes(): TestRuntime[] {
+  const wanted = (process.env.SHARDGATE_TEST_RUNTIMES ?? "node,bun,deno").split(",").map((name) => name.trim());
   return wanted
     .filter((name) => name !== "")
     .map((name) => {
@@ -60,6 +52,7 @@ function selectRuntimes(): Runtime[] {
       if (runtime === undefined) {
         throw new Error(`unknown runtime ${name} in SHARDGATE_TEST_RUNTIMES; known: ${RUNTIMES.map((r) => r.name).join(", ")}`);
       }
+      if (!existsSync(runtime.program)) throw new Error(`${runtime.program} is missing: run \`npm install\` (Bun and Deno are devDependencies)`);
       return runtime;
     });
 }
@@ -80,6 +73,67 @@ function describeSandbox(sandbox: Sandbox): TestBackends {
 function exitStatus(code: number | null, signal: NodeJS.Signals | null): number {
   if (code !== null) return code;
   return 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0));
+}
+
+interface RuntimeResult {
+  runtime: TestRuntime["name"];
+  status: number;
+  counts: TestCounts;
+  seconds: number;
+  excluded: string[];
+}
+
+/** Runs the files under one runtime (minus its exclusions) and counts its JUnit report. */
+async function runRuntime(runtime: TestRuntime, files: readonly string[], flags: readonly string[], env: NodeJS.ProcessEnv, scratchDir: string): Promise<RuntimeResult> {
+  const excluded = EXCLUSIONS.filter((e) => e.runtime === runtime.name && files.includes(e.file));
+  for (const e of excluded) say(`${runtime.name}: excluding ${e.file}: ${e.reason}`);
+  const selected = files.filter((file) => !excluded.some((e) => e.file === file));
+  const junitFile = join(scratchDir, `junit-${runtime.name}.xml`);
+  say(`${runtime.name}: ${selected.length} test file(s)`);
+  const started = performance.now();
+  let status = await runTests([runtime.program, ...runtime.args(selected, flags, junitFile)], env);
+  const seconds = (performance.now() - started) / 1000;
+  let counts: TestCounts;
+  try {
+    counts = countJunit(await readFile(junitFile, "utf8"));
+  } catch (error) {
+    say(`${runtime.name}: no test report (${(error as Error).message})`);
+    counts = { passed: 0, failed: 0, skipped: 0, failures: [] };
+  }
+  if (status !== 0 && counts.failed === 0) {
+    // An error outside any test (a file that does not load, an unhandled rejection): one failure.
+    say(`${runtime.name}: exit status ${status} with no failed test in its report: see its output above`);
+    counts.failed = 1;
+    counts.failures.push("(outside any test: see the output above)");
+  }
+  if (status === 0 && counts.failed > 0) status = 1;
+  if (status === 0 && counts.passed === 0) {
+    say(`${runtime.name}: no test ran`);
+    status = 1;
+  }
+  say(`${runtime.name}: ${formatCounts(counts)} in ${seconds.toFixed(1)} s${status === 0 ? "" : ` (exit status ${status})`}`);
+  return { runtime: runtime.name, status, counts, seconds, excluded: excluded.map((e) => `${e.file} (${e.reason})`) };
+}
+
+/** Per runtime "name: N passed, N failed", then the total: the lines CI reads. */
+function printSummary(results: readonly RuntimeResult[]): void {
+  if (results.length === 0) return;
+  const lines = ["", "Test summary:"];
+  for (const result of results) {
+    for (const failure of result.counts.failures) lines.push(`  ${result.runtime} failed: ${failure}`);
+    for (const excluded of result.excluded) lines.push(`  ${result.runtime} excluded: ${excluded}`);
+  }
+  for (const result of results) lines.push(`${result.runtime}: ${formatCounts(result.counts)}`);
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  for (const { counts } of results) {
+    total.passed += counts.passed;
+    total.failed += counts.failed;
+    total.skipped += counts.skipped;
+  }
+  const seconds = results.reduce((sum, result) => sum + result.seconds, 0);
+  lines.push(`(${results.map((r) => `${r.runtime} ${r.seconds.toFixed(1)} s`).join(", ")}; ${seconds.toFixed(1)} s in all)`);
+  lines.push(`total: ${formatCounts(total)}`);
+  process.stdout.write(`${lines.join("\n")}\n`);
 }
 
 let current: ChildProcess | undefined;
@@ -122,7 +176,7 @@ async function main(): Promise<number> {
     say(`no test files found in ${TEST_DIRS.join(", ")}`);
     return 1;
   }
-  let runtimes: Runtime[];
+  let runtimes: TestRuntime[];
   try {
     runtimes = selectRuntimes();
   } catch (error) {
@@ -159,21 +213,22 @@ async function main(): Promise<number> {
   say(`sandbox: ${ports.length} MariaDB servers ready in ${seconds} s (${ports.join(", ")})`);
 
   let status = 0;
+  const results: RuntimeResult[] = [];
   try {
     const envFile = join(sandbox.baseDir, "test-env.json");
     await writeFile(envFile, JSON.stringify(describeSandbox(sandbox), null, 2));
     const env = { ...process.env, [TEST_ENV_VARIABLE]: envFile };
     for (const runtime of runtimes) {
       if (interruptedBy !== undefined) break;
-      say(`${runtime.name}: ${files.length} test file(s)`);
-      const runtimeStatus = await runTests(runtime.command(files, flags), env);
-      if (runtimeStatus !== 0) say(`${runtime.name}: exit status ${runtimeStatus}`);
-      if (status === 0) status = runtimeStatus;
+      const result = await runRuntime(runtime, files, flags, env, sandbox.baseDir);
+      results.push(result);
+      if (status === 0) status = result.status;
     }
   } finally {
     await sandbox.stop();
     removeSignalHandlers();
   }
+  printSummary(results);
   // The signal handler exits too; both must agree on the status.
   return interruptedBy === undefined ? status : exitStatus(null, interruptedBy);
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { BackendConnection } from "../../src/core/backend/backend-connection.ts";
-import { nodeNetwork } from "../../src/node/node-network.ts";
+import { testNetwork } from "../support/runtime.ts";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
 
 const extraUsers = [
@@ -91,12 +91,12 @@ describe("authentication", () => {
   it("the gateway's own backend client authenticates through the RSA exchange too", async () => {
     const flavor = { capabilities: 0, collationId: 45 };
     const address = { host: "127.0.0.1", port: fullAuth.port, user: "app", password: "app-secret", database: "commerce", options: {} };
-    const client = await BackendConnection.connect(nodeNetwork, { address, flavor, connectTimeoutMs: 5000 });
+    const client = await BackendConnection.connect(testNetwork, { address, flavor, connectTimeoutMs: 5000 });
     const result = await client.query("SELECT DATABASE()");
     assert.deepEqual(result.rows, [["commerce"]]);
     client.close();
     await assert.rejects(
-      BackendConnection.connect(nodeNetwork, { address: { ...address, password: "bad" }, flavor, connectTimeoutMs: 5000 }),
+      BackendConnection.connect(testNetwork, { address: { ...address, password: "bad" }, flavor, connectTimeoutMs: 5000 }),
       (error: { code?: number }) => error.code === 1045,
     );
   });

@@ -7,12 +7,12 @@ import { encodeUtf8 } from "../../src/core/protocol/bytes.ts";
 import { Capability, Command } from "../../src/core/protocol/constants.ts";
 import { decodeColumnDefinition } from "../../src/core/protocol/column-definition.ts";
 import { PacketReader } from "../../src/core/protocol/packet-reader.ts";
-import { nodeNetwork } from "../../src/node/node-network.ts";
+import { testNetwork } from "../support/runtime.ts";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
 
 /** A raw protocol client (the gateway's own) to send commands mysql2 has no API for. */
 async function rawClient(gw: TestGateway, database: string | undefined = "commerce", capabilities: number = Capability.DEPRECATE_EOF) {
-  return BackendConnection.connect(nodeNetwork, {
+  return BackendConnection.connect(testNetwork, {
     address: { host: "127.0.0.1", port: gw.port, user: "app", password: "app-secret", database, options: {} },
     flavor: { capabilities, collationId: 45 },
     connectTimeoutMs: 5000,

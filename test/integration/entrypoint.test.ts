@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,18 +6,14 @@ import { after, before, describe, it } from "node:test";
 import mysql, { type RowDataPacket } from "mysql2/promise";
 import { parse, stringify } from "yaml";
 import { findFreePort } from "../../src/sandbox/mariadb-server.ts";
+import { spawnChild, type TestChild } from "../support/child-process.ts";
+import { entrypoint, runtimeName, scriptCommand } from "../support/runtime.ts";
 import { getTestBackends } from "../support/test-env.ts";
 
-function startCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/entry/node.ts", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...env },
-  });
-  let text = "";
-  child.stdout!.on("data", (chunk) => (text += chunk));
-  child.stderr!.on("data", (chunk) => (text += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => text, exited };
+/** The entrypoint of the runtime running this file: node.ts under Node, bun.ts under Bun, deno.ts under Deno. */
+function startCli(args: string[], env: Record<string, string> = {}): { child: TestChild; output: () => string; exited: Promise<number | null> } {
+  const child = spawnChild(scriptCommand(entrypoint, args), env);
+  return { child, output: child.output, exited: child.exited };
 }
 
 async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
@@ -29,7 +24,7 @@ async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): 
   }
 }
 
-describe("the node entrypoint (src/entry/node.ts --config)", () => {
+describe(`the ${runtimeName} entrypoint (${entrypoint} --config)`, () => {
   const dir = mkdtempSync(join(tmpdir(), "shardgate-entry-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
   let port: number;

@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { runtimeName, scriptCommand } from "../support/runtime.ts";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+
+/** Each runtime runs its own example app: the one a user of that runtime would copy. */
+const EXAMPLE_APP = { node: "examples/node-mysql2/app.ts", bun: "examples/bun-app/app.ts", deno: "examples/deno-app/app.ts" }[runtimeName];
 
 describe("examples", () => {
   let gw: TestGateway;
@@ -11,12 +15,12 @@ describe("examples", () => {
   });
   after(() => gw.close());
 
-  it("the Node mysql2 example app runs against the gateway", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "examples/node-mysql2/app.ts"], {
-      env: { ...process.env, SHARDGATE_PORT: String(gw.port) },
-    });
+  it(`the ${runtimeName} example app (${EXAMPLE_APP}) runs against the gateway`, async () => {
+    const [program, ...args] = scriptCommand(EXAMPLE_APP);
+    const { stdout } = await promisify(execFile)(program!, args, { env: { ...process.env, SHARDGATE_PORT: String(gw.port) } });
     assert.match(stdout, /SKU-1001/);
     assert.match(stdout, /price inside the transaction: 190\.00/);
-    assert.match(stdout, /version: '8\.0\.40-shardgate', db: 'commerce'/);
+    if (runtimeName === "node") assert.match(stdout, /version: '8\.0\.40-shardgate', db: 'commerce'/);
+    else assert.match(stdout, new RegExp(`connected from ${runtimeName === "bun" ? "Bun" : "Deno"} \\S+ to 8\\.0\\.40-shardgate, db commerce`));
   });
 });

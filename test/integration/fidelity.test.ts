@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import { BackendConnection, commandPacket } from "../../src/core/backend/backend-connection.ts";
 import { encodeUtf8 } from "../../src/core/protocol/bytes.ts";
 import { Capability, Command } from "../../src/core/protocol/constants.ts";
-import { nodeNetwork } from "../../src/node/node-network.ts";
+import { testNetwork } from "../support/runtime.ts";
 import { connectDirect, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { getTestBackends } from "../support/test-env.ts";
 
@@ -34,7 +34,7 @@ const ROWS = `INSERT INTO fidelity_types
 const ALL_BUT_JSON = "id, t, tu, s, m, i, b, bu, d, f, dbl, bits, yr, dt, tm, dtm, ts, c, vc, vb, bin, tx, bl, e, st, lat1, n";
 
 async function rawResponse(port: number, user: string, password: string, sql: string, capabilities: number): Promise<Uint8Array> {
-  const connection = await BackendConnection.connect(nodeNetwork, {
+  const connection = await BackendConnection.connect(testNetwork, {
     address: { host: "127.0.0.1", port, user, password, database: "commerce", options: {} },
     flavor: { capabilities, collationId: 45 },
     connectTimeoutMs: 5000,

@@ -5,7 +5,7 @@ import { parse, stringify } from "yaml";
 import { parseConfig } from "../../src/core/config/load-config.ts";
 import { Gateway } from "../../src/core/gateway.ts";
 import { silentLogger } from "../../src/core/logger.ts";
-import { nodeNetwork } from "../../src/node/node-network.ts";
+import { testNetwork } from "../support/runtime.ts";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { getTestBackends } from "../support/test-env.ts";
 import mysql from "mysql2/promise";
@@ -55,7 +55,7 @@ describe("KILL and failing shards", () => {
     raw.topology!.broken = { "-": { primary: "mysql://shardgate:x@127.0.0.1:9/broken" } };
     raw.vschema!.broken = { sharded: false } as never;
     const config = parseConfig(stringify(raw), { env: {}, readFile: () => "", baseDir: "." });
-    const gateway = await Gateway.start(config, { network: nodeNetwork, logger: silentLogger });
+    const gateway = await Gateway.start(config, { network: testNetwork, logger: silentLogger });
     const c = await mysql.createConnection({ host: "127.0.0.1", port: gateway.address.port, user: "app", password: "app-secret" });
     try {
       const started = Date.now();

@@ -1,6 +1,6 @@
-import { serve } from "@hono/node-server";
 import { createAdminApp } from "../../src/core/admin/admin-app.ts";
 import type { Gateway } from "../../src/core/gateway.ts";
+import { testServeHttp } from "./runtime.ts";
 
 export interface AdminClient {
   url: string;
@@ -8,13 +8,14 @@ export interface AdminClient {
   close(): Promise<void>;
 }
 
-/** Serves the gateway's admin API over real HTTP on a free port, and calls it with fetch. */
+/**
+ * Serves the gateway's admin API over real HTTP on a free port, with the current runtime's server
+ * (as its entrypoint would: Bun.serve, Deno.serve, @hono/node-server), and calls it with fetch.
+ */
 export async function serveAdmin(gateway: Gateway): Promise<AdminClient> {
   const app = createAdminApp(gateway);
-  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
-    const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, (info) => resolve({ server, port: info.port }));
-  });
-  const url = `http://127.0.0.1:${port}`;
+  const server = await testServeHttp("127.0.0.1", 0, app.fetch);
+  const url = `http://127.0.0.1:${server.port}`;
   return {
     url,
     async request(method, path, options = {}) {
@@ -38,6 +39,6 @@ export async function serveAdmin(gateway: Gateway): Promise<AdminClient> {
       }
       return { status: response.status, text, json };
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => server.close(),
   };
 }

@@ -7,7 +7,7 @@ import { parse, stringify } from "yaml";
 import { parseConfig } from "../../src/core/config/load-config.ts";
 import { Gateway } from "../../src/core/gateway.ts";
 import { silentLogger } from "../../src/core/logger.ts";
-import { nodeNetwork } from "../../src/node/node-network.ts";
+import { testNetwork } from "./runtime.ts";
 import { getTestBackends } from "./test-env.ts";
 
 export interface TestGateway {
@@ -25,7 +25,7 @@ export async function startTestGateway(change?: (config: RawConfig) => void): Pr
   raw.listen = { mysql: "127.0.0.1:0" };
   change?.(raw);
   const config = parseConfig(stringify(raw), { env: {}, readFile: () => "", baseDir: "." });
-  const gateway = await Gateway.start(config, { network: nodeNetwork, logger: silentLogger });
+  const gateway = await Gateway.start(config, { network: testNetwork, logger: silentLogger });
   const port = gateway.address.port;
   const opened: mysql.Connection[] = [];
   return {

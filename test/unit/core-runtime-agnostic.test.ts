@@ -230,3 +230,13 @@ describe("src/core is runtime-agnostic", () => {
     assert.equal(strings.get(2), "x'y");
   });
 });
+
+describe("src/net is runtime-agnostic", () => {
+  it("the helpers the Bun and Deno adapters share use no Node module or global", () => {
+    const root = fileURLToPath(new URL("../../", import.meta.url));
+    const files = tsFiles(join(root, "src/net"));
+    assert.ok(files.some((f) => f.endsWith("write-queue.ts")));
+    const problems = files.flatMap((file) => findViolations(readFileSync(file, "utf8")).map((v) => `${relative(root, file)}:${v.line}: ${v.what}`));
+    assert.deepEqual(problems, []);
+  });
+});

@@ -14,7 +14,7 @@ import { encodeOk, type OkPacket } from "../../src/core/protocol/ok-packet.ts";
 import { PacketWriter } from "../../src/core/protocol/packet-writer.ts";
 import { ResponseScanner, type ResponseKind } from "../../src/core/protocol/response-scanner.ts";
 import { encodeTextResultSet, encodeTextRow, textColumn, type TextValue } from "../../src/core/protocol/text-result.ts";
-import { nodeNetwork } from "../../src/node/node-network.ts";
+import { testNetwork } from "../support/runtime.ts";
 
 const MORE = ServerStatus.MORE_RESULTS_EXISTS;
 
@@ -285,7 +285,7 @@ describe("ResponseScanner with rows of 16 MiB and more", () => {
 describe("ResponseScanner and decodeTextResult on real MariaDB bytes (a sandbox server)", () => {
   for (const deprecateEof of [false, true]) {
     it(`DEPRECATE_EOF ${deprecateEof ? "on" : "off"}`, async () => {
-      const connection = await BackendConnection.connect(nodeNetwork, {
+      const connection = await BackendConnection.connect(testNetwork, {
         address: { ...sandboxServer(), database: "commerce", options: {} },
         flavor: { capabilities: deprecateEof ? Capability.DEPRECATE_EOF : 0, collationId: 45 },
         connectTimeoutMs: 5000,
