@@ -136,10 +136,10 @@ export class Gateway implements ServerContext {
   }
 
   private scheduleHealthChecks(): void {
-    const interval = this.current.config.pool.healthCheckIntervalMs;
     const round = async () => {
       await Promise.all(this.current.allPools().map((pool) => pool.check()));
-      if (!this.closing) this.healthTimer = setTimeout(round, interval);
+      // Read each round: a reload may have changed the interval.
+      if (!this.closing) this.healthTimer = setTimeout(round, this.current.config.pool.healthCheckIntervalMs);
       (this.healthTimer as { unref?: () => void } | undefined)?.unref?.();
     };
     void round();
