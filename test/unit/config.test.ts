@@ -92,6 +92,7 @@ describe("parseConfig: the example file", () => {
       versionComment: "shardgate",
       maxConnections: 1000,
       maxAllowedPacket: 64 * 1024 * 1024,
+      maxPreparedStatements: 1000,
       cachingSha2FullAuth: false,
     });
     assert.deepEqual(config.pool, { maxConnections: 32, idleTimeoutMs: 60000, connectTimeoutMs: 5000, acquireTimeoutMs: 10000, healthCheckIntervalMs: 1000 });

@@ -12,8 +12,10 @@ import { encodeHandshakeResponse } from "../protocol/handshake-response.ts";
 import { PacketChannel } from "../protocol/packet-channel.ts";
 import { framePacket } from "../protocol/packet-writer.ts";
 import { ResponseScanner, type ResponseKind } from "../protocol/response-scanner.ts";
+import { encodePrepare, encodeStatementCommand } from "../protocol/stmt-packets.ts";
 import type { ByteSocket, Network } from "../socket.ts";
 import type { ShardPool } from "./shard-pool.ts";
+import { StatementCache, type BackendStatement } from "./statement-cache.ts";
 import { decodeTextResult, type TextResult } from "./text-result-decoder.ts";
 
 /** Capabilities the gateway always asks a backend for. CLIENT_LONG_PASSWORD marks us as a MySQL (not MariaDB-extended) client. */
@@ -58,6 +60,9 @@ export interface ResponseSummary {
  */
 export type ResponseSink = (chunk: Uint8Array, resume: () => void) => boolean;
 
+/** Prepared statements kept open per backend connection; the least recently used beyond it are closed. */
+export const STATEMENT_CACHE_SIZE = 256;
+
 export class BackendError extends Error {
   override readonly name = "BackendError";
 }
@@ -76,6 +81,8 @@ export class BackendConnection {
   /** Signature of the session state applied (SET statements); "" when the connection is as it connected. */
   appliedState = "";
   lastUsedAt = Date.now();
+  /** Statements prepared on this connection, shared by the sessions that borrow it. */
+  readonly statements = new StatementCache(STATEMENT_CACHE_SIZE);
   private closed = false;
   private closeReason: Error | undefined;
   private readonly scanner: ResponseScanner;
@@ -175,8 +182,35 @@ export class BackendConnection {
 
   /** A command whose response the gateway consumes (COM_PING, COM_RESET_CONNECTION, COM_INIT_DB). */
   async simpleCommand(command: number, argument: Uint8Array = new Uint8Array(0)): Promise<void> {
+    // COM_RESET_CONNECTION deallocates the session's prepared statements.
+    if (command === Command.RESET_CONNECTION) this.statements.clear();
     const summary = await this.send(commandPacket(command, argument), "single", () => true);
     if (summary.error) throw summary.error;
+  }
+
+  /**
+   * Prepares `sql` on this connection unless it is already prepared under `key`, or always with `fresh`
+   * (a client's COM_STMT_PREPARE, which must see the table's current definition). `sink` receives the
+   * response (COM_STMT_PREPARE_OK with the definitions, or ERR) when the connection prepares it. Throws
+   * MySqlError on an ERR.
+   */
+  async prepare(key: string, sql: Uint8Array, options: { fresh?: boolean; sink?: ResponseSink } = {}): Promise<BackendStatement> {
+    const cached = options.fresh ? undefined : this.statements.get(key);
+    if (cached) return cached;
+    const summary = await this.send(framePacket(encodePrepare(sql), 0), "prepare", options.sink ?? (() => true));
+    if (summary.error) throw summary.error;
+    const ok = this.scanner.prepared!;
+    const statement: BackendStatement = { id: ok.statementId, params: ok.params, columns: ok.columns, types: undefined };
+    for (const dropped of this.statements.add(key, statement)) this.post(framePacket(encodeStatementCommand(Command.STMT_CLOSE, dropped.id), 0));
+    return statement;
+  }
+
+  /** Writes a command that has no response (COM_STMT_CLOSE, COM_STMT_SEND_LONG_DATA) between two that do. */
+  post(framedCommand: Uint8Array): void {
+    if (this.closed) throw this.closeReason ?? new BackendError("backend connection is closed");
+    if (this.finishResponse) throw new BackendError("backend connection is busy");
+    this.lastUsedAt = Date.now();
+    this.socket.write(framedCommand);
   }
 
   pause(): void {

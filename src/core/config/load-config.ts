@@ -215,6 +215,7 @@ function buildConfig(raw: RawConfig, issues: IssueList): Omit<Config, "tree"> {
       versionComment: raw.server.version_comment,
       maxConnections: raw.server.max_connections,
       maxAllowedPacket: raw.server.max_allowed_packet,
+      maxPreparedStatements: raw.server.max_prepared_statements,
       cachingSha2FullAuth: raw.server.caching_sha2_full_auth,
     },
     pool: {

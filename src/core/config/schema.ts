@@ -71,6 +71,7 @@ const ServerSchema = obj({
   version_comment: v.optional(str(), "shardgate"),
   max_connections: v.optional(int(1), 1000),
   max_allowed_packet: v.optional(int(1024), 64 * 1024 * 1024),
+  max_prepared_statements: v.optional(int(0), 1000),
   caching_sha2_full_auth: v.optional(bool(), false),
 });
 

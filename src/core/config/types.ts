@@ -99,6 +99,8 @@ export interface Config {
     maxConnections: number;
     /** Largest command payload accepted from a client (MySQL's max_allowed_packet). */
     maxAllowedPacket: number;
+    /** Prepared statements (COM_STMT_PREPARE) one client connection may hold open; more get ER 1461. */
+    maxPreparedStatements: number;
     /** Take caching_sha2_password's full path (TLS or RSA) on every login, as a cold MySQL cache would. */
     cachingSha2FullAuth: boolean;
   };

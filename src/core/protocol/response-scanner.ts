@@ -2,14 +2,19 @@ import { ByteReader } from "./bytes.ts";
 import { MAX_PACKET_PAYLOAD, PacketMarker, ServerStatus } from "./constants.ts";
 import { decodeErr, type ErrPacket } from "./err-packet.ts";
 import { decodeOk, type OkPacket } from "./ok-packet.ts";
+import { decodePrepareOk, type PrepareOk } from "./stmt-packets.ts";
 
 /**
  * What a response to one command looks like on the wire:
  * - "query": COM_QUERY's text results, repeated while SERVER_MORE_RESULTS_EXISTS is set;
  * - "field-list": COM_FIELD_LIST's column definitions ended by EOF;
- * - "single": one OK, ERR or EOF packet (COM_PING, COM_INIT_DB, COM_SET_OPTION, ...).
+ * - "single": one OK, ERR or EOF packet (COM_PING, COM_INIT_DB, COM_SET_OPTION, ...);
+ * - "prepare": COM_STMT_PREPARE's OK (statement id, column and parameter counts), then the parameter
+ *   definitions and the column definitions, each run ended by an EOF unless CLIENT_DEPRECATE_EOF.
+ * COM_STMT_EXECUTE answers like COM_QUERY ("query"): OK, ERR, or column count, definitions and rows,
+ * only its rows are binary (headed 0x00, never 0xFE or 0xFF, so rows never look like a terminator).
  */
-export type ResponseKind = "query" | "field-list" | "single";
+export type ResponseKind = "query" | "field-list" | "single" | "prepare";
 
 const enum State {
   First,
@@ -17,6 +22,7 @@ const enum State {
   ColumnsEof,
   Rows,
   Fields,
+  Definitions,
   Done,
 }
 
@@ -39,6 +45,7 @@ export class ResponseScanner {
   private capture: Uint8Array | undefined;
   private captureHave = 0;
   private columnsLeft = 0;
+  private definitionsLeft = 0;
 
   /** Sequence id of the last packet seen. */
   lastSequenceId = 0;
@@ -50,6 +57,8 @@ export class ResponseScanner {
   /** The server asked for a LOCAL INFILE upload. */
   localInfileRequested = false;
   resultSets = 0;
+  /** The COM_STMT_PREPARE OK of a "prepare" response. */
+  prepared: PrepareOk | undefined;
 
   constructor(private readonly deprecateEof: boolean) {}
 
@@ -68,6 +77,7 @@ export class ResponseScanner {
     this.oks = [];
     this.localInfileRequested = false;
     this.resultSets = 0;
+    this.prepared = undefined;
   }
 
   /** Consumes bytes of `chunk` from `start`; returns the offset where the response ended or chunk.length. */
@@ -152,6 +162,9 @@ export class ResponseScanner {
       case State.Fields:
         if (payload) this.onTerminal(payload);
         return;
+      case State.Definitions:
+        if (--this.definitionsLeft === 0) this.state = State.Done;
+        return;
     }
   }
 
@@ -160,6 +173,8 @@ export class ResponseScanner {
     if (marker === PacketMarker.ERR) {
       this.error = decodeErr(payload);
       this.state = State.Done;
+    } else if (this.kind === "prepare") {
+      this.onPrepareOk(payload);
     } else if (marker === PacketMarker.OK || (this.kind === "single" && marker === PacketMarker.EOF)) {
       this.onTerminal(payload);
     } else if (marker === PacketMarker.LOCAL_INFILE && this.kind === "query") {
@@ -172,6 +187,14 @@ export class ResponseScanner {
       this.resultSets++;
       this.state = this.columnsLeft > 0 ? State.Columns : State.Rows;
     }
+  }
+
+  private onPrepareOk(payload: Uint8Array): void {
+    const ok = decodePrepareOk(payload);
+    this.prepared = ok;
+    const eofs = this.deprecateEof ? 0 : (ok.params > 0 ? 1 : 0) + (ok.columns > 0 ? 1 : 0);
+    this.definitionsLeft = ok.params + ok.columns + eofs;
+    this.state = this.definitionsLeft > 0 ? State.Definitions : State.Done;
   }
 
   private onTerminal(payload: Uint8Array): void {

@@ -15,6 +15,7 @@ import { framePacket } from "../protocol/packet-writer.ts";
 import type { ByteSocket } from "../socket.ts";
 import { authenticate, type AuthEnvironment } from "./authenticate.ts";
 import { handleChangeUser } from "./change-user-command.ts";
+import { handleStatementCommand } from "./prepared-statements.ts";
 import { handleQuery } from "./query-command.ts";
 import type { ServerContext } from "./server-context.ts";
 import { Session } from "./session.ts";
@@ -305,11 +306,19 @@ export class ClientConnection {
         session.variables.reset();
         session.autocommit = true;
         session.lastInsertId = 0;
+        session.statements.clear();
         return this.sendOk(reply);
       case Command.SET_OPTION:
         return this.setOption(session, payload, reply);
       case Command.CHANGE_USER:
         return handleChangeUser(this, payload, reply);
+      case Command.STMT_PREPARE:
+      case Command.STMT_EXECUTE:
+      case Command.STMT_SEND_LONG_DATA:
+      case Command.STMT_CLOSE:
+      case Command.STMT_RESET:
+      case Command.STMT_FETCH:
+        return handleStatementCommand(this, session, payload, reply);
       default:
         return this.sendErr(reply, MySqlError.of("UNKNOWN_COM", "Unknown command"));
     }

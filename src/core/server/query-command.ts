@@ -1,3 +1,4 @@
+import type { ShardPool } from "../backend/shard-pool.ts";
 import { MySqlError } from "../errors.ts";
 import { decodeUtf8 } from "../protocol/bytes.ts";
 import { framePacket } from "../protocol/packet-writer.ts";
@@ -70,6 +71,19 @@ async function forward(
     client.trace!.plan = "Kill";
     return handleKill(client, session, sql, reply);
   }
+  checkForwardable(session, statement);
+  const route = targetKeyspace(client, session, snapshot, statement.qualifiers);
+  const pool = unshardedPool(route);
+  Object.assign(client.trace!, { keyspace: route.config.name, shards: [pool.name] });
+  const summary = await session.execute(pool, framePacket(payload, 0), "query", client.sink, {
+    pinReasons: statement.sessionPinReasons,
+    usesLastInsertId: statement.usesLastInsertId,
+  });
+  client.trace!.errorCode = summary.error?.code;
+}
+
+/** Refuses what a statement sent as is to a shard must not do: write as a read-only user, change database. */
+export function checkForwardable(session: Session, statement: OtherStatement): void {
   if (session.user.config.readOnly && !statement.isReadOnly && !statement.lexError) {
     throw MySqlError.of(
       "OPTION_PREVENTS_STATEMENT",
@@ -79,20 +93,17 @@ async function forward(
   if (statement.sessionPinReasons.includes("database change")) {
     throw MySqlError.of("NOT_SUPPORTED_YET", "USE inside a multi-statement batch is not supported; send USE as a statement of its own");
   }
-  const route = targetKeyspace(client, session, snapshot, statement.qualifiers);
+}
+
+/** The one shard of an unsharded keyspace; a sharded one is refused until the sharded planner lands. */
+export function unshardedPool(route: KeyspaceRoute): ShardPool {
   if (route.config.sharded) {
     throw MySqlError.of(
       "NOT_SUPPORTED_YET",
       `keyspace '${route.config.name}' is sharded, and statements on sharded keyspaces are not supported yet`,
     );
   }
-  const pool = route.pools[0]!;
-  Object.assign(client.trace!, { keyspace: route.config.name, shards: [pool.name] });
-  const summary = await session.execute(pool, framePacket(payload, 0), "query", client.sink, {
-    pinReasons: statement.sessionPinReasons,
-    usesLastInsertId: statement.usesLastInsertId,
-  });
-  client.trace!.errorCode = summary.error?.code;
+  return route.pools[0]!;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Logger } from "../logger.ts";
 import { encodeUtf8 } from "../protocol/bytes.ts";
 import { Command, ServerStatus } from "../protocol/constants.ts";
 import type { ResponseKind } from "../protocol/response-scanner.ts";
+import { ClientStatements } from "./client-statements.ts";
 import { SessionVariables } from "./session-variables.ts";
 import type { AuthUser } from "./user-directory.ts";
 
@@ -15,7 +16,7 @@ export interface StatementNeeds {
   usesLastInsertId: boolean;
 }
 
-const NO_NEEDS: StatementNeeds = { pinReasons: [], usesLastInsertId: false };
+export const NO_NEEDS: StatementNeeds = { pinReasons: [], usesLastInsertId: false };
 
 /**
  * One client's session: who it is, the state it set, and the backend connections it holds. Between
@@ -30,6 +31,8 @@ export class Session {
   /** A BEGIN the client sent that hasn't reached any shard yet (Vitess's lazy begin), or undefined. */
   pendingBegin: string | undefined;
   lastInsertId: number | bigint = 0;
+  /** Statements prepared with COM_STMT_PREPARE (the binary protocol). */
+  readonly statements = new ClientStatements();
   private readonly transaction = new Map<string, BackendConnection>();
   private readonly reserved = new Map<string, BackendConnection>();
   /** The backend statement running for the client now, for KILL QUERY. */
@@ -71,12 +74,27 @@ export class Session {
     needs = NO_NEEDS,
     afterSuccess?: (connection: BackendConnection) => Promise<void>,
   ): Promise<ResponseSummary> {
+    return this.withConnection(pool, needs, async (connection) => {
+      const summary = await connection.send(framedCommand, kind, sink);
+      if (!summary.error && afterSuccess) await afterSuccess(connection);
+      return summary;
+    });
+  }
+
+  /**
+   * Runs `work` on the session's connection to `pool` (its pinned one, or one borrowed and brought to the
+   * session's state), then pins or returns it by the summary `work` gives (its last response's).
+   */
+  async withConnection(
+    pool: ShardPool,
+    needs: StatementNeeds,
+    work: (connection: BackendConnection) => Promise<ResponseSummary>,
+  ): Promise<ResponseSummary> {
     const connection = await this.connectionFor(pool, needs);
     let summary: ResponseSummary;
     this.active = { pool, connection };
     try {
-      summary = await connection.send(framedCommand, kind, sink);
-      if (!summary.error && afterSuccess) await afterSuccess(connection);
+      summary = await work(connection);
     } catch (error) {
       if (connection.isClosed) this.forget(pool.name, connection);
       else this.afterResponse(pool.name, connection, idleSummary(connection), NO_NEEDS);
@@ -225,7 +243,7 @@ export class Session {
   }
 }
 
-function idleSummary(connection: BackendConnection): ResponseSummary {
+export function idleSummary(connection: BackendConnection): ResponseSummary {
   return { statusFlags: connection.statusFlags, error: undefined, lastInsertId: undefined };
 }
 
