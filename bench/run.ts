@@ -5,7 +5,8 @@
  * oltp_point_select workload straight at the commerce backend and through the gateway (in its own
  * process, and in this process), same settings, and prints QPS and latency per target with the
  * gateway/direct ratio. Everything it starts is stopped on success, failure and signals.
- * Text protocol only: the gateway has no prepared statements yet.
+ * Then the same workload with server-side prepared statements (sysbench --db-ps-mode=auto, mysql2
+ * execute()), straight and through the first gateway mode, as a row of its own.
  *
  * The SQL classifier micro-bench is a separate script (it runs at import, exports nothing):
  * `node --import tsx bench/sql-classify.bench.ts`.
@@ -59,9 +60,11 @@ class Teardown {
   }
 }
 
-async function measure(driver: Driver, endpoint: Endpoint, options: BenchOptions): Promise<RunResult> {
+const PS_WORKLOAD = `${WORKLOAD} (ps)`;
+
+async function measure(driver: Driver, endpoint: Endpoint, options: BenchOptions, prepared: boolean): Promise<RunResult> {
   interruption.signal.throwIfAborted();
-  const common = { endpoint, threads: options.threads, tableSize: options.tableSize };
+  const common = { endpoint, threads: options.threads, tableSize: options.tableSize, prepared };
   if (driver === "mysql2") {
     return runMysql2Load({ ...common, seconds: options.time, warmupSeconds: options.warmup, signal: interruption.signal });
   }
@@ -82,17 +85,18 @@ async function measureGateway(
   port: number,
   accounts: Map<Driver, GatewayAccount>,
   options: BenchOptions,
+  prepared: boolean,
 ): Promise<RunResult> {
   const account = accounts.get(driver) ?? APP_ACCOUNT;
   const endpoint = (use: GatewayAccount): Endpoint =>
     ({ host: "127.0.0.1", port, user: use.user, password: use.password, database: DATABASE });
   try {
-    return await measure(driver, endpoint(account), options);
+    return await measure(driver, endpoint(account), options, prepared);
   } catch (error) {
     if (account !== APP_ACCOUNT || !AUTH_FAILURE.test((error as Error).message)) throw error;
     say(`${driver}: ${APP_ACCOUNT.user} (${APP_ACCOUNT.plugin}) failed, retrying as ${NATIVE_ACCOUNT.user} (${NATIVE_ACCOUNT.plugin}): ${(error as Error).message.split("\n")[0]}`);
     accounts.set(driver, NATIVE_ACCOUNT);
-    return measure(driver, endpoint(NATIVE_ACCOUNT), options);
+    return measure(driver, endpoint(NATIVE_ACCOUNT), options, prepared);
   }
 }
 
@@ -148,13 +152,16 @@ async function main(): Promise<number> {
     say(`${DATABASE}.${TABLE}: ${options.tableSize} rows`);
 
     const direct: Endpoint = { host: backend.host, port: backend.port, user: backend.user, password: backend.password, database: DATABASE };
-    const directQps = new Map<Driver, number>();
+    const directQps = new Map<string, number>();
     for (const driver of options.drivers) {
-      say(`${driver} -> direct (${backend.host}:${backend.port}) for ${options.warmup}+${options.time} s`);
-      const result = await measure(driver, direct, options);
-      say(`  ${describe(result)}`);
-      directQps.set(driver, result.qps);
-      rows.push({ workload: WORKLOAD, driver, target: "direct", threads: options.threads, result, ratio: undefined });
+      for (const prepared of [false, true]) {
+        const workload = prepared ? PS_WORKLOAD : WORKLOAD;
+        say(`${driver} ${workload} -> direct (${backend.host}:${backend.port}) for ${options.warmup}+${options.time} s`);
+        const result = await measure(driver, direct, options, prepared);
+        say(`  ${describe(result)}`);
+        directQps.set(`${driver}:${workload}`, result.qps);
+        rows.push({ workload, driver, target: "direct", threads: options.threads, result, ratio: undefined });
+      }
     }
 
     for (const mode of options.gateways) {
@@ -177,19 +184,24 @@ async function main(): Promise<number> {
         stop = () => gateway.close();
       }
       teardown.add(stop);
+      // Prepared statements through the first gateway mode only: the default bench stays near 90 s.
+      const workloads = mode === options.gateways[0] ? [false, true] : [false];
       for (const driver of options.drivers) {
-        say(`${driver} -> ${TARGET_NAMES[mode]} (127.0.0.1:${port}) for ${options.warmup}+${options.time} s`);
-        const result = await measureGateway(driver, port, accounts, options);
-        say(`  ${describe(result)}`);
-        const base = directQps.get(driver);
-        rows.push({
-          workload: WORKLOAD,
-          driver,
-          target: TARGET_NAMES[mode],
-          threads: options.threads,
-          result,
-          ratio: base === undefined ? undefined : result.qps / base,
-        });
+        for (const prepared of workloads) {
+          const workload = prepared ? PS_WORKLOAD : WORKLOAD;
+          say(`${driver} ${workload} -> ${TARGET_NAMES[mode]} (127.0.0.1:${port}) for ${options.warmup}+${options.time} s`);
+          const result = await measureGateway(driver, port, accounts, options, prepared);
+          say(`  ${describe(result)}`);
+          const base = directQps.get(`${driver}:${workload}`);
+          rows.push({
+            workload,
+            driver,
+            target: TARGET_NAMES[mode],
+            threads: options.threads,
+            result,
+            ratio: base === undefined ? undefined : result.qps / base,
+          });
+        }
       }
       await stop();
     }
@@ -207,7 +219,7 @@ async function main(): Promise<number> {
   console.log(formatTable(rows));
   console.log("");
   console.log(`ratio = gateway qps / direct qps (same driver, same settings). time ${options.time} s after ${options.warmup} s warm-up, ${options.tableSize} rows, uniform random ids.`);
-  console.log("text protocol only (COM_QUERY; sysbench --db-ps-mode=disable): the gateway has no prepared statements yet.");
+  console.log(`${WORKLOAD}: text protocol (COM_QUERY; sysbench --db-ps-mode=disable); ${PS_WORKLOAD}: binary protocol (COM_STMT_EXECUTE; sysbench --db-ps-mode=auto, mysql2 execute()), through ${TARGET_NAMES[options.gateways[0]!]} only.`);
   console.log(`gateway = separate node process (src/entry/node.ts); gateway-inproc = in the bench process${options.drivers.includes("mysql2") ? ", sharing the mysql2 load loop's event loop" : ""}.`);
   console.log(`gateway accounts: ${used.join(", ")}; direct: the sandbox's shardgate account (mysql_native_password).`);
   console.log(`client, gateway and 3 MariaDB servers share this machine: ${cpu.length} x ${cpu[0]?.model.trim() ?? "?"}, 1-min load avg ${loadAtStart[0]?.toFixed(2)} at start, ${loadavg()[0]?.toFixed(2)} at end, node ${process.version}${sysbench === undefined ? "" : `, ${sysbench}`}.`);

@@ -2,7 +2,8 @@
  * The fallback driver: `threads` mysql2 connections in this process, each sending
  * `SELECT c FROM sbtest1 WHERE id=?` with a uniform random id through `query` (COM_QUERY text
  * protocol, the id escaped client-side), back to back for the given time. Latency is measured per
- * query. All connections share one event loop, so the client is at most one core.
+ * query. All connections share one event loop, so the client is at most one core. With `prepared`,
+ * through `execute` instead (COM_STMT_PREPARE once per connection, then COM_STMT_EXECUTE).
  */
 import mysql from "mysql2/promise";
 import { samplePercentiles, type RunResult } from "./result.ts";
@@ -14,6 +15,8 @@ export interface Mysql2Run {
   seconds: number;
   warmupSeconds: number;
   tableSize: number;
+  /** Binary protocol (execute) instead of text (query). */
+  prepared?: boolean;
   /** Ends the loops early (the bench was interrupted); the run then rejects. */
   signal?: AbortSignal;
 }
@@ -65,7 +68,7 @@ async function phase(connections: mysql.Connection[], run: Mysql2Run, seconds: n
         const id = 1 + Math.floor(Math.random() * run.tableSize);
         const t0 = performance.now();
         try {
-          await connection.query(SQL, [id]);
+          await (run.prepared ? connection.execute(SQL, [id]) : connection.query(SQL, [id]));
         } catch (error) {
           throw new Error(`mysql2 query against port ${run.endpoint.port} failed: ${(error as Error).message}`, { cause: error });
         }

@@ -1,7 +1,7 @@
 /**
  * Runs sysbench's oltp_point_select (1.0.x: one `SELECT c FROM sbtest1 WHERE id=?` per event) and
- * parses its report. --db-ps-mode=disable: the gateway has no prepared statements yet, so sysbench
- * sends COM_QUERY text with the id inlined. --histogram=on gives the whole latency distribution,
+ * parses its report. --db-ps-mode=disable sends COM_QUERY text with the id inlined; with `prepared`,
+ * --db-ps-mode=auto prepares the statement once per thread and sends COM_STMT_EXECUTE. --histogram=on gives the whole latency distribution,
  * from which p95 and p99 come (sysbench itself prints a single percentile).
  */
 import { execFile, execFileSync } from "node:child_process";
@@ -20,6 +20,8 @@ export interface SysbenchRun {
   threads: number;
   seconds: number;
   tableSize: number;
+  /** Server-side prepared statements (--db-ps-mode=auto) instead of text queries. */
+  prepared?: boolean;
 }
 
 /** `sysbench 1.0.20`, or undefined when there is no usable binary. */
@@ -47,7 +49,7 @@ function sysbenchArgs(run: SysbenchRun): string[] {
     `--threads=${run.threads}`,
     `--time=${run.seconds}`,
     "--events=0",
-    "--db-ps-mode=disable",
+    `--db-ps-mode=${run.prepared ? "auto" : "disable"}`,
     // Uniform ids, like the mysql2 driver; sysbench 1.0's default "special" skews to a few rows.
     "--rand-type=uniform",
     "--histogram=on",
