@@ -31,7 +31,9 @@ class BunByteSocket implements ByteSocket {
   /** Set once `startTls` took this socket over: its events then belong to the TLS socket. */
   private upgraded = false;
   /** Pending `startTls`: settled by the TLS socket's `handshake` handler. */
-  handshake: { resolve(socket: ByteSocket): void; reject(error: Error): void; rejectUnauthorized: boolean } | undefined;
+  handshake:
+    | { resolve(socket: ByteSocket): void; reject(error: Error): void; rejectUnauthorized: boolean; checkHostname: boolean }
+    | undefined;
 
   constructor(private readonly socket: Socket) {
     socket.data = this;
@@ -93,23 +95,29 @@ class BunByteSocket implements ByteSocket {
     this.finish(undefined);
   }
 
-  startTls(options: { server: TlsServerOptions } | { client: TlsClientOptions }): Promise<ByteSocket> {
+  startTls(options: { server: TlsServerOptions } | { client: TlsClientOptions }, received?: Uint8Array): Promise<ByteSocket> {
     if (this.closed || this.upgraded) return Promise.reject(new Error("startTls on a closed socket"));
+    if (received !== undefined && received.length > 0) {
+      return Promise.reject(new Error("Bun's upgradeTLS can't replay TLS bytes that were already read"));
+    }
     const tls: BunTlsOptions =
       "server" in options
         ? { ...options.server, isServer: true }
         : {
             ca: options.client.ca,
             serverName: options.client.servername,
-            rejectUnauthorized: options.client.rejectUnauthorized ?? true,
+            // Without the name check, verified in the `handshake` handler, which lets a name mismatch through.
+            rejectUnauthorized: options.client.rejectUnauthorized !== false && options.client.checkHostname !== false,
           };
+    const verify = "client" in options && options.client.rejectUnauthorized !== false;
+    const checkHostname = !("client" in options) || options.client.checkHostname !== false;
     return new Promise<ByteSocket>((resolve, reject) => {
       this.upgraded = true;
       this.socket.pause();
       try {
         const [, secure] = this.socket.upgradeTLS<BunByteSocket | undefined>({ data: undefined, tls, socket: tlsHandlers });
         const upgraded = secure.data ?? new BunByteSocket(secure);
-        upgraded.handshake = { resolve, reject, rejectUnauthorized: "client" in options && tls.rejectUnauthorized === true };
+        upgraded.handshake = { resolve, reject, rejectUnauthorized: verify, checkHostname };
       } catch (error) {
         reject(error instanceof Error ? error : new Error(String(error)));
       }
@@ -177,7 +185,9 @@ const tlsHandlers: BunSocketHandler<BunByteSocket | undefined> = {
     const pending = adapter?.handshake;
     if (adapter === undefined || pending === undefined) return;
     adapter.handshake = undefined;
-    if (!success && pending.rejectUnauthorized) {
+    const nameOnly = (authorizationError as { code?: string } | null)?.code === "ERR_TLS_CERT_ALTNAME_INVALID";
+    const failed = !success || (authorizationError !== null && authorizationError !== undefined);
+    if (failed && pending.rejectUnauthorized && !(nameOnly && !pending.checkHostname)) {
       pending.reject(authorizationError ?? new Error("TLS peer not authorized"));
       socket.terminate();
       return;
@@ -191,6 +201,10 @@ function connectError(host: string, port: number, error: unknown): Error {
 }
 
 export const bunNetwork: Network = {
+  // MySQL clients send their ClientHello right behind the SSLRequest, mostly in the same read.
+  serverTlsUnsupported:
+    "Bun's upgradeTLS can't be handed the TLS bytes already read with the SSLRequest (MySQL clients send their ClientHello right behind it)",
+
   async listen(host: string, port: number, onSocket: (socket: ByteSocket) => void): Promise<SocketListener> {
     const listener = bunGlobal().listen<BunByteSocket | undefined>({
       hostname: host,

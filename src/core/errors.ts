@@ -27,6 +27,7 @@ export const ErrorCode = {
   LOCK_WAIT_TIMEOUT: { code: 1205, sqlState: "HY000" },
   MALFORMED_PACKET: { code: 1835, sqlState: "HY000" },
   CONNECTION_KILLED: { code: 1927, sqlState: "70100" },
+  SECURE_TRANSPORT_REQUIRED: { code: 3159, sqlState: "HY000" },
 } as const;
 
 export type ErrorKind = keyof typeof ErrorCode;

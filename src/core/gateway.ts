@@ -52,6 +52,7 @@ export class Gateway implements ServerContext {
   }
 
   static async start(config: Config, runtime: GatewayRuntime): Promise<Gateway> {
+    checkServerTls(config, runtime.network);
     const gateway = new Gateway(runtime, RoutingSnapshot.build(config, runtime.network, runtime.logger), await UserDirectory.build(config.users));
     const { host, port } = config.listen.mysql;
     gateway.listener = await runtime.network.listen(host, port, (socket) => gateway.accept(socket));
@@ -116,10 +117,17 @@ export class Gateway implements ServerContext {
 
   private async swap(config: Config, source: string): Promise<void> {
     const previous = this.current;
-    const listen = (c: Config) => JSON.stringify(c.listen);
+    // listen.tls may change (new clients get the new certificate); the addresses can't.
+    const listen = (c: Config) => JSON.stringify([c.listen.mysql, c.listen.admin]);
     if (listen(config) !== listen(previous.config)) {
       this.metrics.reloads.inc({ source, outcome: "refused" });
       throw new ConfigError([{ path: "listen", message: "listen addresses can't change while running; restart the gateway" }]);
+    }
+    try {
+      checkServerTls(config, this.runtime.network);
+    } catch (error) {
+      this.metrics.reloads.inc({ source, outcome: "refused" });
+      throw error;
     }
     const users = await UserDirectory.build(config.users);
     const next = RoutingSnapshot.build(config, this.runtime.network, this.logger, previous);
@@ -209,4 +217,15 @@ function changedKeyspaces(previous: RoutingSnapshot, next: RoutingSnapshot): Set
     if (!before || !after || JSON.stringify(before.config) !== JSON.stringify(after.config)) changed.add(name);
   }
   return changed;
+}
+
+/** `listen.tls` on a runtime whose accepted sockets can't be upgraded: refused up front, not per client. */
+function checkServerTls(config: Config, network: Network): void {
+  if (config.listen.tls === undefined || network.serverTlsUnsupported === undefined) return;
+  throw new ConfigError([
+    {
+      path: "listen.tls",
+      message: `client TLS is not available on this runtime: ${network.serverTlsUnsupported}; run the gateway on Node or Bun, or leave listen.tls out`,
+    },
+  ]);
 }

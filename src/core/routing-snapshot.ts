@@ -58,5 +58,6 @@ export class RoutingSnapshot {
 
 function poolIdentity(keyspace: string, shard: ShardConfig, options: PoolOptions): string {
   const { maxConnections, idleTimeoutMs, connectTimeoutMs, acquireTimeoutMs } = options;
-  return JSON.stringify([keyspace, shard.name, shard.primaryUrl, maxConnections, idleTimeoutMs, connectTimeoutMs, acquireTimeoutMs]);
+  // The CA's text too: a reload after the file changed must reconnect with it.
+  return JSON.stringify([keyspace, shard.name, shard.primaryUrl, shard.primary.tls?.ca ?? "", maxConnections, idleTimeoutMs, connectTimeoutMs, acquireTimeoutMs]);
 }

@@ -18,9 +18,14 @@ export interface TlsServerOptions {
 }
 
 export interface TlsClientOptions {
+  /** PEM; absent: the runtime's default trust store. */
   ca?: string;
+  /** The name (or IP address) the certificate must be issued for. */
   servername?: string;
+  /** false: encrypt without checking the certificate at all (MySQL's ssl-mode=REQUIRED). */
   rejectUnauthorized?: boolean;
+  /** false: check the chain but not the name (MySQL's VERIFY_CA). Default true. */
+  checkHostname?: boolean;
 }
 
 export interface ByteSocket {
@@ -37,8 +42,12 @@ export interface ByteSocket {
   end(): void;
   /** Closes at once, dropping what is queued. */
   destroy(): void;
-  /** Upgrades this socket in place (the MySQL SSLRequest switch); absent when the runtime can't. */
-  startTls?(options: { server: TlsServerOptions } | { client: TlsClientOptions }): Promise<ByteSocket>;
+  /**
+   * Upgrades this socket in place (the MySQL SSLRequest switch); absent when the runtime can't.
+   * `received`: bytes already read that belong to the TLS stream (a client's ClientHello that came in
+   * the same read as its SSLRequest); an adapter that can't replay them rejects.
+   */
+  startTls?(options: { server: TlsServerOptions } | { client: TlsClientOptions }, received?: Uint8Array): Promise<ByteSocket>;
 }
 
 export interface SocketListener {
@@ -50,6 +59,11 @@ export interface SocketListener {
 
 /** What a runtime provides to the core: listening and dialling TCP with TCP_NODELAY on. */
 export interface Network {
+  /**
+   * Set when accepted sockets can't `startTls({ server })` on this runtime: why not. The gateway then
+   * refuses to start with `listen.tls` configured rather than fail every client's SSLRequest.
+   */
+  readonly serverTlsUnsupported?: string;
   listen(host: string, port: number, onSocket: (socket: ByteSocket) => void): Promise<SocketListener>;
   connect(host: string, port: number, timeoutMs?: number): Promise<ByteSocket>;
 }

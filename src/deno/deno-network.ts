@@ -90,7 +90,8 @@ class DenoByteSocket implements ByteSocket {
    * being read): `pause()` inside the `data` callback that brought the peer's go-ahead, then call this.
    * Deno's API has no server-side in-place upgrade (Deno.startTls is a client), so that is refused.
    */
-  async startTls(options: { server: TlsServerOptions } | { client: TlsClientOptions }): Promise<ByteSocket> {
+  async startTls(options: { server: TlsServerOptions } | { client: TlsClientOptions }, received?: Uint8Array): Promise<ByteSocket> {
+    if (received !== undefined && received.length > 0) throw new Error("Deno.startTls can't replay TLS bytes that were already read");
     if ("server" in options) throw new Error("Deno cannot upgrade an accepted connection to TLS in place (Deno.startTls is client-only)");
     const { ca, servername, rejectUnauthorized } = options.client;
     if (rejectUnauthorized === false) throw new Error("Deno cannot skip certificate verification for one connection");
@@ -207,6 +208,8 @@ function isListenerClosed(error: unknown): boolean {
 }
 
 export const denoNetwork: Network = {
+  serverTlsUnsupported: "Deno cannot upgrade an accepted connection to TLS in place (Deno.startTls is client-only)",
+
   async listen(host: string, port: number, onSocket: (socket: ByteSocket) => void): Promise<SocketListener> {
     const listener = denoGlobal().listen({ hostname: host, port, transport: "tcp" });
     let closed = false;

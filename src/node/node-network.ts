@@ -49,18 +49,35 @@ class NodeByteSocket implements ByteSocket {
     this.socket.destroy();
   }
 
-  async startTls(options: { server: TlsServerOptions } | { client: TlsClientOptions }): Promise<ByteSocket> {
+  async startTls(options: { server: TlsServerOptions } | { client: TlsClientOptions }, received?: Uint8Array): Promise<ByteSocket> {
     this.socket.removeAllListeners("data");
     this.socket.removeAllListeners("close");
     this.socket.removeAllListeners("error");
     this.socket.removeAllListeners("drain");
+    if (received !== undefined && received.length > 0) {
+      // Paused first, so the bytes stay buffered; Node's TLSSocket feeds a socket's buffer to TLS first.
+      this.socket.pause();
+      this.socket.unshift(Buffer.from(received));
+    }
     const upgraded = await new Promise<tls.TLSSocket>((resolve, reject) => {
       if ("server" in options) {
         const secure = new tls.TLSSocket(this.socket, { isServer: true, ...options.server });
         secure.once("secure", () => resolve(secure));
         secure.once("error", reject);
       } else {
-        const secure = tls.connect({ socket: this.socket, ...options.client }, () => resolve(secure));
+        const { ca, servername, rejectUnauthorized, checkHostname } = options.client;
+        // An IP address goes in `host` (checked against IP SANs): RFC 6066 forbids it as SNI.
+        const name = servername === undefined ? {} : net.isIP(servername) ? { host: servername } : { servername };
+        const secure = tls.connect(
+          {
+            socket: this.socket,
+            ca,
+            rejectUnauthorized: rejectUnauthorized ?? true,
+            ...name,
+            ...(checkHostname === false ? { checkServerIdentity: () => undefined } : {}),
+          },
+          () => resolve(secure),
+        );
         secure.once("error", reject);
       }
     });

@@ -53,6 +53,8 @@ export interface StartMariaDbServerOptions {
   templateDir?: string;
   /** Bound on waiting for "ready for connections"; default 60 s. */
   startTimeoutMs?: number;
+  /** More mariadbd options, after the sandbox's own (e.g. `--ssl-cert=…`, `--ssl-key=…`, `--ssl-ca=…`). */
+  extraArgs?: readonly string[];
 }
 
 const USER = "shardgate";
@@ -227,6 +229,7 @@ class LocalMariaDbServer implements MariaDbServer {
     private readonly serverBinary: string,
     private readonly startTimeoutMs: number,
     private readonly log: (line: string) => void,
+    private readonly extraArgs: readonly string[] = [],
   ) {
     this.socketPath = pickSocketPath(dataDir);
     this.errorLogPath = join(dataDir, "error.log");
@@ -270,6 +273,7 @@ class LocalMariaDbServer implements MariaDbServer {
       `--log-error=${this.errorLogPath}`,
       "--character-set-server=utf8mb4",
       "--collation-server=utf8mb4_general_ci",
+      ...this.extraArgs,
     ];
     // Errors printed before --log-error takes over (bad options) land here.
     const outFd = openSync(join(this.dataDir, "mariadbd.out"), "a");
@@ -397,7 +401,7 @@ export async function startMariaDbServer(options: StartMariaDbServerOptions): Pr
   // later rm of the datadir ~25x slower on ext4.
   await execFileAsync("cp", ["-R", templateDir, dataDir]);
   await rm(join(dataDir, TEMPLATE_MARKER), { force: true });
-  const server = new LocalMariaDbServer(name, dataDir, binaries.server, options.startTimeoutMs ?? 60_000, log);
+  const server = new LocalMariaDbServer(name, dataDir, binaries.server, options.startTimeoutMs ?? 60_000, log, options.extraArgs);
   const port = options.port ?? 0;
   await server.launch(port, port === 0);
   try {

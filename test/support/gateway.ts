@@ -2,6 +2,7 @@
  * Starts a real gateway (in this process, on a free port) in front of the sandbox's MariaDB servers,
  * and opens real mysql2 connections to it or straight to a backend, for comparison.
  */
+import { readFileSync } from "node:fs";
 import mysql from "mysql2/promise";
 import { parse, stringify } from "yaml";
 import { parseConfig } from "../../src/core/config/load-config.ts";
@@ -24,7 +25,8 @@ export async function startTestGateway(change?: (config: RawConfig) => void): Pr
   const raw = parse(getTestBackends().configYaml) as RawConfig;
   raw.listen = { mysql: "127.0.0.1:0" };
   change?.(raw);
-  const config = parseConfig(stringify(raw), { env: {}, readFile: () => "", baseDir: "." });
+  // Files the config names (listen.tls, ssl-ca) are read from disk, relative to the working directory.
+  const config = parseConfig(stringify(raw), { env: {}, readFile: (path) => readFileSync(path, "utf8"), baseDir: "." });
   const gateway = await Gateway.start(config, { network: testNetwork, logger: silentLogger });
   const port = gateway.address.port;
   const opened: mysql.Connection[] = [];

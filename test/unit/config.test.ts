@@ -505,3 +505,42 @@ describe("parseConfig: auth plugin and server options", () => {
     ]);
   });
 });
+
+describe("TLS settings", () => {
+  const PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  const tlsListen = "mysql: 127.0.0.1:15306\ntls: { cert: tls/server.crt, key: /abs/server.key, require: true }";
+
+  it("listen.tls reads the PEM files relative to the config file's directory at load", () => {
+    const src = source({}, { "/etc/shardgate/tls/server.crt": PEM, "/abs/server.key": PEM.replaceAll("CERTIFICATE", "PRIVATE KEY") });
+    const config = parseConfig(doc({ listen: tlsListen }), src);
+    assert.deepEqual(config.listen.tls, { cert: PEM, key: PEM.replaceAll("CERTIFICATE", "PRIVATE KEY"), ca: undefined, require: true });
+    assert.deepEqual(src.reads, ["/etc/shardgate/tls/server.crt", "/abs/server.key"]);
+    assert.equal(parseConfig(doc(), source()).listen.tls, undefined);
+  });
+
+  it("listen.tls: a missing or non-PEM file is an error naming the path", () => {
+    const src = source({}, { "/abs/server.key": "not a key" });
+    assert.deepEqual(issuesOf(doc({ listen: tlsListen }), src), [
+      `listen.tls.cert: cannot read file "tls/server.crt": ENOENT: no such file '/etc/shardgate/tls/server.crt'`,
+      `listen.tls.key: file "/abs/server.key" is not PEM (no "-----BEGIN" line)`,
+    ]);
+  });
+
+  it("backend URL ssl-mode / ssl-ca: MySQL client modes, the CA read at load, bad values refused", () => {
+    const topology = (query: string) => `commerce:\n  "-": { primary: "mysql://root@h/commerce?${query}" }`;
+    const vschema = "commerce:\n  sharded: false";
+    const src = source({}, { "/etc/shardgate/ca.pem": PEM });
+    const tlsOf = (query: string) => parseConfig(doc({ topology: topology(query), vschema }), src).keyspaces.commerce!.shards[0]!.primary.tls;
+    assert.deepEqual(tlsOf("charset=utf8mb4"), { mode: "DISABLED", ca: undefined });
+    assert.deepEqual(tlsOf("ssl-mode=required"), { mode: "REQUIRED", ca: undefined });
+    assert.deepEqual(tlsOf("ssl-ca=ca.pem"), { mode: "VERIFY_CA", ca: PEM });
+    assert.deepEqual(tlsOf("ssl-mode=VERIFY_IDENTITY&ssl-ca=ca.pem"), { mode: "VERIFY_IDENTITY", ca: PEM });
+    assert.deepEqual(issuesOf(doc({ topology: topology("ssl-mode=SOMETIMES&ssl-cert=x"), vschema }), src), [
+      'topology.commerce["-"].primary: unsupported backend URL option "ssl-cert" (supported: ssl-mode, ssl-ca)',
+      'topology.commerce["-"].primary: invalid ssl-mode "SOMETIMES" (expected one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY)',
+    ]);
+    assert.deepEqual(issuesOf(doc({ topology: topology("ssl-mode=VERIFY_CA&ssl-ca=gone.pem"), vschema }), src), [
+      `topology.commerce["-"].primary: cannot read ssl-ca file "gone.pem": ENOENT: no such file '/etc/shardgate/gone.pem'`,
+    ]);
+  });
+});

@@ -63,7 +63,7 @@ export function createAdminApp(gateway: Gateway): Hono {
   });
   app.post("/v1/vschema/validate", readAccess, async (c) => {
     const tree = edited((t, body) => (t.vschema = body), await readBody(c.req.raw));
-    configFromTree(tree);
+    configFromTree(tree, config().readFile);
     return c.json({ valid: true });
   });
 
@@ -80,6 +80,7 @@ export function createAdminApp(gateway: Gateway): Hono {
         id: client.connectionId,
         user: client.session?.user.config.user ?? null,
         host: client.remoteHost,
+        tls: client.secure,
         keyspace: client.session?.keyspace ?? null,
         inTransaction: client.session?.inTransaction ?? false,
         connectedSeconds: Math.round((now - client.connectedAt) / 1000),
@@ -95,7 +96,7 @@ export function createAdminApp(gateway: Gateway): Hono {
 
   /** Applies `change` to a copy of the running config document; refused whole if anything is invalid. */
   async function apply(c: Context, change: (tree: ConfigTree, body: unknown) => void, source: string) {
-    const next = configFromTree(edited(change, await readBody(c.req.raw)));
+    const next = configFromTree(edited(change, await readBody(c.req.raw)), config().readFile);
     await gateway.reconfigure(next, source);
     return c.json({ applied: true });
   }

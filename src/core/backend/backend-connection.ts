@@ -14,6 +14,7 @@ import { framePacket } from "../protocol/packet-writer.ts";
 import { ResponseScanner, type ResponseKind } from "../protocol/response-scanner.ts";
 import { encodePrepare, encodeStatementCommand } from "../protocol/stmt-packets.ts";
 import type { ByteSocket, Network } from "../socket.ts";
+import { startTls } from "./backend-tls.ts";
 import type { ShardPool } from "./shard-pool.ts";
 import { StatementCache, type BackendStatement } from "./statement-cache.ts";
 import { decodeTextResult, type TextResult } from "./text-result-decoder.ts";
@@ -30,6 +31,8 @@ const BASE_CAPABILITIES =
   Capability.PLUGIN_AUTH |
   Capability.PLUGIN_AUTH_LENENC_CLIENT_DATA |
   Capability.CONNECT_ATTRS;
+
+export const MAX_PACKET_SIZE = 0x40000000;
 
 /** Client capabilities that change the bytes of a response; a backend connection must match its client's. */
 export const FLAVOR_CAPABILITIES =
@@ -122,6 +125,9 @@ export class BackendConnection {
     const { address } = options;
     const socket = await network.connect(address.host, address.port, options.connectTimeoutMs);
     const handshaking = new PacketChannel(socket);
+    const wantsTls = (address.tls?.mode ?? "DISABLED") !== "DISABLED";
+    // Held still once the greeting is in, so the socket can be upgraded (Deno: no read may be pending).
+    if (wantsTls) handshaking.pauseAfterNextPacket();
     const timer = setTimeout(
       () => handshaking.fail(new BackendError(`handshake with ${address.host}:${address.port} timed out`)),
       options.connectTimeoutMs,
@@ -134,8 +140,17 @@ export class BackendConnection {
       let capabilities = (BASE_CAPABILITIES | (options.flavor.capabilities & FLAVOR_CAPABILITIES)) & handshake.capabilities;
       capabilities |= Capability.LONG_PASSWORD;
       if (address.database) capabilities |= Capability.CONNECT_WITH_DB;
-      await authenticate(handshaking, handshake, capabilities, options);
-      const connection = new BackendConnection(socket, handshake, capabilities >>> 0, options.flavor);
+      let responseSequenceId = 1;
+      if (wantsTls) {
+        if (await startTls(handshaking, handshake, capabilities, options)) {
+          capabilities |= Capability.SSL;
+          responseSequenceId = 2;
+        } else {
+          handshaking.resume();
+        }
+      }
+      await authenticate(handshaking, handshake, capabilities, responseSequenceId, options);
+      const connection = new BackendConnection(handshaking.socket, handshake, capabilities >>> 0, options.flavor);
       connection.statusFlags = handshake.statusFlags;
       if (handshaking.takeBuffered().buffered > 0) throw new BackendError("backend sent data before the first command");
       handshaking.handOver({
@@ -145,7 +160,8 @@ export class BackendConnection {
       });
       return connection;
     } catch (error) {
-      socket.destroy();
+      handshaking.socket.destroy();
+      if (handshaking.socket !== socket) socket.destroy();
       throw error;
     } finally {
       clearTimeout(timer);
@@ -301,6 +317,7 @@ async function authenticate(
   io: PacketChannel,
   handshake: Handshake,
   capabilities: number,
+  sequenceId: number,
   options: BackendConnectOptions,
 ): Promise<void> {
   const { address } = options;
@@ -311,7 +328,7 @@ async function authenticate(
   io.write(
     encodeHandshakeResponse({
       capabilities,
-      maxPacketSize: 0x40000000,
+      maxPacketSize: MAX_PACKET_SIZE,
       characterSet: options.flavor.collationId & 0xff,
       user: address.user,
       authResponse,
@@ -319,7 +336,7 @@ async function authenticate(
       authPluginName: known ? plugin : "mysql_native_password",
       attributes: { _client_name: "shardgate", ...options.attributes },
     }),
-    1,
+    sequenceId,
   );
   for (;;) {
     const packet = await io.next();

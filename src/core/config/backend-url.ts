@@ -41,6 +41,7 @@ export function parseBackendUrl(url: string): BackendAddress {
   const options: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of parsed.searchParams) options[key] = value;
 
+  // `tls` needs the CA file read: load-config fills it in from `options`.
   return { host, port, user: user === "" ? DEFAULT_USER : user, password, database, options };
 }
 

@@ -11,12 +11,15 @@ import { parseBackendUrl, parseHostPort } from "./backend-url.ts";
 import { ConfigError, IssueList, ROOT_PATH, type PathSegment } from "./config-error.ts";
 import { checkFullCoverage, compareBytes, parseShardName } from "./key-range.ts";
 import { ConfigSchema, type RawConfig, type RawKeyspaceVSchema, type RawTable } from "./schema.ts";
+import { buildBackendTls, buildListenTls } from "./tls-config.ts";
 import type {
   Config,
+  ConfigFileReader,
   ConfigTree,
   HostPort,
   KeyRange,
   KeyspaceConfig,
+  ListenTls,
   ShardConfig,
   TableConfig,
   UserConfig,
@@ -25,7 +28,7 @@ import type {
 
 export interface ConfigSource {
   env: Readonly<Record<string, string | undefined>>;
-  /** Reads a section file (`topology: ./topology.yaml`); the path is already joined to baseDir. */
+  /** Reads a section file (`topology: ./topology.yaml`) or a TLS file; the path is already joined to baseDir. */
   readFile(path: string): string;
   /** Directory that relative section file paths are resolved against. */
   baseDir: string;
@@ -45,8 +48,17 @@ const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function parseConfig(text: string, source: ConfigSource): Config {
-  return configFromTree(resolveConfigTree(text, source));
+  return configFromTree(resolveConfigTree(text, source), configFileReader(source));
 }
+
+/** Reads files the config names (TLS certificates and keys) relative to the config file's directory. */
+export function configFileReader(source: ConfigSource): ConfigFileReader {
+  return (path) => source.readFile(resolvePath(source.baseDir, path));
+}
+
+const noFiles: ConfigFileReader = () => {
+  throw new Error("this configuration was not loaded from a file, so files can't be read");
+};
 
 /** YAML text to the config document: `${VAR}`s substituted, section files read in; not yet validated. */
 export function resolveConfigTree(text: string, source: ConfigSource): ConfigTree {
@@ -72,7 +84,7 @@ export function resolveConfigTree(text: string, source: ConfigSource): ConfigTre
  * Validates a config document (as `resolveConfigTree` returns it, or as the admin API edits a copy of
  * the running one) into the normalized model, which keeps the document it came from.
  */
-export function configFromTree(tree: ConfigTree): Config {
+export function configFromTree(tree: ConfigTree, readFile: ConfigFileReader = noFiles): Config {
   const issues = new IssueList();
   const result = v.safeParse(ConfigSchema, tree, { abortEarly: false });
   if (!result.success) {
@@ -82,9 +94,12 @@ export function configFromTree(tree: ConfigTree): Config {
     issues.throwIfAny();
     throw new ConfigError([{ path: ROOT_PATH, message: "invalid configuration" }]);
   }
-  const config = buildConfig(result.output, issues);
+  const config = buildConfig(result.output, readFile, issues);
   issues.throwIfAny();
-  return Object.defineProperty(config, "tree", { value: structuredClone(tree), enumerable: false }) as Config;
+  return Object.defineProperties(config, {
+    tree: { value: structuredClone(tree), enumerable: false },
+    readFile: { value: readFile, enumerable: false },
+  }) as Config;
 }
 
 type YamlResult = { ok: true; value: unknown } | { ok: false; errors: string[] };
@@ -203,11 +218,12 @@ function nullRecord<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
 
-function buildConfig(raw: RawConfig, issues: IssueList): Omit<Config, "tree"> {
+function buildConfig(raw: RawConfig, readFile: ConfigFileReader, issues: IssueList): Omit<Config, "tree" | "readFile"> {
   return {
     listen: {
       mysql: hostPort(raw.listen.mysql, ["listen", "mysql"], issues),
       admin: raw.listen.admin === undefined ? undefined : hostPort(raw.listen.admin, ["listen", "admin"], issues),
+      ...optionalTls(buildListenTls(raw.listen.tls, readFile, issues)),
     },
     admin: { token: raw.admin.token, protectReads: raw.admin.protect_reads },
     server: {
@@ -228,8 +244,12 @@ function buildConfig(raw: RawConfig, issues: IssueList): Omit<Config, "tree"> {
     shutdownTimeoutMs: raw.shutdown_timeout_ms,
     log: { level: raw.log.level },
     users: buildUsers(raw, issues),
-    keyspaces: buildKeyspaces(raw, issues),
+    keyspaces: buildKeyspaces(raw, readFile, issues),
   };
+}
+
+function optionalTls(tls: ListenTls | undefined): { tls?: ListenTls } {
+  return tls === undefined ? {} : { tls };
 }
 
 function hostPort(text: string, path: PathSegment[], issues: IssueList): HostPort {
@@ -274,12 +294,12 @@ function buildUsers(raw: RawConfig, issues: IssueList): UserConfig[] {
   });
 }
 
-function buildKeyspaces(raw: RawConfig, issues: IssueList): Record<string, KeyspaceConfig> {
+function buildKeyspaces(raw: RawConfig, readFile: ConfigFileReader, issues: IssueList): Record<string, KeyspaceConfig> {
   const keyspaces = nullRecord<KeyspaceConfig>();
   for (const [name, shardMap] of Object.entries(raw.topology)) {
     const vschema = Object.hasOwn(raw.vschema, name) ? raw.vschema[name] : undefined;
     if (vschema === undefined) issues.add(["topology", name], `keyspace "${name}" has no vschema entry`);
-    const shards = buildShards(name, shardMap, vschema, issues);
+    const shards = buildShards(name, shardMap, vschema, readFile, issues);
     keyspaces[name] = {
       name,
       sharded: vschema?.sharded ?? false,
@@ -299,6 +319,7 @@ function buildShards(
   keyspace: string,
   shardMap: RawConfig["topology"][string],
   vschema: RawKeyspaceVSchema | undefined,
+  readFile: ConfigFileReader,
   issues: IssueList,
 ): ShardConfig[] {
   const shards: ShardConfig[] = [];
@@ -316,7 +337,9 @@ function buildShards(
     }
     ranges.push({ name: shardName, range: keyRange });
     try {
-      shards.push({ name: shardName, keyRange, primary: parseBackendUrl(shard.primary), primaryUrl: shard.primary });
+      const primary = parseBackendUrl(shard.primary);
+      primary.tls = buildBackendTls(primary.options, readFile, [...path, "primary"], issues);
+      shards.push({ name: shardName, keyRange, primary, primaryUrl: shard.primary });
     } catch (error) {
       issues.add([...path, "primary"], errorMessage(error));
     }

@@ -56,9 +56,17 @@ export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 /** mysql_native_password's stored form: `*` + upper-case hex of SHA1(SHA1(password)). */
 export const PASSWORD_HASH_PATTERN = /^\*[0-9A-Fa-f]{40}$/;
 
+const ListenTlsSchema = obj({
+  cert: nonEmpty(),
+  key: nonEmpty(),
+  ca: v.optional(nonEmpty()),
+  require: v.optional(bool(), false),
+});
+
 const ListenSchema = obj({
   mysql: str(),
   admin: v.optional(str()),
+  tls: v.nullish(ListenTlsSchema),
 });
 
 const AdminSchema = obj({

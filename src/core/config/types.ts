@@ -23,7 +23,31 @@ export interface BackendAddress {
   database: string | undefined;
   /** The URL's query parameters (last one wins when repeated). */
   options: Record<string, string>;
+  /** From `ssl-mode` / `ssl-ca`, filled in at config load (which reads the CA file); absent: no TLS. */
+  tls?: BackendTls;
 }
+
+/** MySQL client `--ssl-mode` values, with the client's meaning. */
+export const SSL_MODES = ["DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+
+export interface BackendTls {
+  mode: SslMode;
+  /** PEM text of `ssl-ca`; undefined: the runtime's default trust store. */
+  ca: string | undefined;
+}
+
+/** `listen.tls`: the files' PEM text, read at config load. */
+export interface ListenTls {
+  cert: string;
+  key: string;
+  ca: string | undefined;
+  /** MySQL's require_secure_transport: clients that don't upgrade get ER 3159. */
+  require: boolean;
+}
+
+/** Reads a file the config names, by the path as written (relative to the config file's directory). */
+export type ConfigFileReader = (path: string) => string;
 
 /** A Vitess key range: `[start, end)` compared byte-wise; an empty array is unbounded. */
 export interface KeyRange {
@@ -87,7 +111,10 @@ export type ConfigTree = Record<string, unknown>;
 export interface Config {
   /** The validated document this config was built from (not enumerable); the admin API edits copies of it. */
   readonly tree: ConfigTree;
-  listen: { mysql: HostPort; admin: HostPort | undefined };
+  /** How files named in the config were read (not enumerable); admin API edits read through it too. */
+  readonly readFile: ConfigFileReader;
+  /** `tls` only when configured. */
+  listen: { mysql: HostPort; admin: HostPort | undefined; tls?: ListenTls };
   admin: {
     token: string | undefined;
     /** GET endpoints need the token too (health probes stay open). */

@@ -22,6 +22,9 @@ export class PacketChannel implements PacketIO {
   private wake: (() => void) | undefined;
   private failure: Error | undefined;
   private handler: { data(chunk: Uint8Array): void; close(error?: Error): void; drain(): void } | undefined;
+  /** Packets taken off the reader inside a `data` callback (see `pauseAfterNextPacket`). */
+  private readonly ready: Packet[] = [];
+  private pauseAfterPacket = false;
 
   constructor(
     public socket: ByteSocket,
@@ -38,6 +41,7 @@ export class PacketChannel implements PacketIO {
       data: (chunk) => {
         if (this.handler) return this.handler.data(chunk);
         this.reader.push(chunk);
+        if (this.pauseAfterPacket) this.pauseIfComplete(socket);
         this.wake?.();
       },
       close: (error) => {
@@ -48,6 +52,35 @@ export class PacketChannel implements PacketIO {
     });
   }
 
+  /**
+   * Pauses the socket inside the `data` callback that completes the next packet, before anyone awaits
+   * it: Deno can upgrade a connection to TLS only while no read is pending (the backend's greeting is
+   * the go-ahead for the client's SSLRequest). `resume()` undoes it when no upgrade follows.
+   */
+  pauseAfterNextPacket(): void {
+    this.pauseAfterPacket = true;
+    if (this.reader.buffered > 0) this.pauseIfComplete(this.socket);
+  }
+
+  resume(): void {
+    this.pauseAfterPacket = false;
+    this.socket.resume();
+  }
+
+  private pauseIfComplete(socket: ByteSocket): void {
+    let packet: Packet | undefined;
+    try {
+      packet = this.reader.next();
+    } catch (error) {
+      this.fail(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    if (!packet) return;
+    this.ready.push(packet);
+    this.pauseAfterPacket = false;
+    socket.pause();
+  }
+
   fail(error: Error): void {
     this.failure ??= error;
     this.wake?.();
@@ -55,6 +88,8 @@ export class PacketChannel implements PacketIO {
 
   async next(): Promise<Packet> {
     for (;;) {
+      const early = this.ready.shift();
+      if (early) return early;
       if (this.failure) throw this.failure;
       const packet = this.reader.next();
       if (packet) return packet;

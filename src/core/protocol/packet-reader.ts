@@ -33,6 +33,14 @@ export class PacketReader {
     return this.total + this.partsLength;
   }
 
+  /** Takes every byte received but not yet returned as a packet (a half-read packet is dropped from `parts` too). */
+  takeRaw(): Uint8Array {
+    const raw = this.take(this.total);
+    this.parts = [];
+    this.partsLength = 0;
+    return raw;
+  }
+
   /** The next complete packet, or undefined when more bytes are needed. Throws RangeError past maxPayload. */
   next(): Packet | undefined {
     for (;;) {

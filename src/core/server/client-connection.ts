@@ -7,7 +7,7 @@ import { Capability, Collation, Command, ServerStatus } from "../protocol/consta
 import { encodeEof } from "../protocol/eof-packet.ts";
 import { encodeErr } from "../protocol/err-packet.ts";
 import { encodeHandshake } from "../protocol/handshake.ts";
-import { decodeHandshakeResponse, isSslRequest } from "../protocol/handshake-response.ts";
+import { decodeHandshakeResponse } from "../protocol/handshake-response.ts";
 import { encodeOk, type OkPacket } from "../protocol/ok-packet.ts";
 import { ChannelClosedError, PacketChannel, type PacketIO } from "../protocol/packet-channel.ts";
 import type { Packet, PacketReader } from "../protocol/packet-reader.ts";
@@ -20,6 +20,7 @@ import { handleQuery } from "./query-command.ts";
 import type { ServerContext } from "./server-context.ts";
 import { Session } from "./session.ts";
 import { checkKeyspaceAccess } from "./keyspace-access.ts";
+import { readClientHello } from "./tls-upgrade.ts";
 
 export interface StatementTrace {
   keyspace: string;
@@ -57,6 +58,8 @@ export class ClientConnection {
   /** When the command being processed started, or undefined when idle. */
   commandStartedAt: number | undefined;
   currentStatement: string | undefined;
+  /** The client switched to TLS (SSLRequest) before authenticating. */
+  secure = false;
   /** How the current statement is being executed, for metrics once it finishes. */
   trace: StatementTrace | undefined;
   private commandStartedAtPrecise = 0;
@@ -135,16 +138,17 @@ export class ClientConnection {
           serverVersion: config.server.version,
           connectionId: this.connectionId,
           authPluginData: this.scramble,
-          capabilities: SERVER_CAPABILITIES,
+          capabilities: SERVER_CAPABILITIES | (config.listen.tls === undefined ? 0 : Capability.SSL),
           characterSet: Collation.UTF8MB4_GENERAL_CI,
           statusFlags: ServerStatus.AUTOCOMMIT,
           authPluginName: "caching_sha2_password",
         }),
         0,
       );
-      const first = await this.channel.next();
+      // Until the response is read, an ERR answers the SSLRequest or the plain response (seq 2 either way).
+      const { packet: first, secure } = await readClientHello(this.channel, config.listen.tls);
+      this.secure = secure;
       sequenceId = (first.sequenceId + 1) & 0xff;
-      if (isSslRequest(first.payload)) throw MySqlError.of("HANDSHAKE", "SSL connection requested but TLS is not configured on this gateway");
       const hello = decodeHandshakeResponse(first.payload);
       const result = await authenticate(
         this.channel,
@@ -348,7 +352,7 @@ export class ClientConnection {
     return {
       users: this.context.users(),
       remoteHost: this.remoteHost,
-      secure: false,
+      secure: this.secure,
       cachingSha2FullAuth: this.context.snapshot().config.server.cachingSha2FullAuth,
       rsaKeyPair: () => this.context.rsaKeyPair(),
     };
