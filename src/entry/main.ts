@@ -61,7 +61,13 @@ export async function main(runtime: Runtime): Promise<void> {
       // Loaded only here: the sandbox's Node-API tooling (child processes, temp dirs) is not needed
       // to run from a config, and leaving it out keeps the sidecar's cold start short.
       const { startSandbox } = await import("../sandbox/sandbox.ts");
-      sandbox = await startSandbox({ log: (line) => log("info", line) });
+      // The sandbox listens on 15306 (MySQL) and 15000 (admin) unless these say otherwise (0: any free port).
+      const port = (name: string) => (runtime.env[name] === undefined ? undefined : Number(runtime.env[name]));
+      sandbox = await startSandbox({
+        log: (line) => log("info", line),
+        mysqlPort: port("SHARDGATE_SANDBOX_MYSQL_PORT"),
+        adminPort: port("SHARDGATE_SANDBOX_ADMIN_PORT"),
+      });
       const text = sandbox.configYaml;
       config = parseConfigText(runtime, text);
       loadConfig = async () => parseConfigText(runtime, text);

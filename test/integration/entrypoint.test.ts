@@ -24,7 +24,7 @@ async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): 
   }
 }
 
-describe(`the ${runtimeName} entrypoint (${entrypoint} --config)`, () => {
+describe(`the ${runtimeName} entrypoint (${entrypoint})`, () => {
   const dir = mkdtempSync(join(tmpdir(), "shardgate-entry-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
   let port: number;
@@ -107,6 +107,29 @@ describe(`the ${runtimeName} entrypoint (${entrypoint} --config)`, () => {
     } finally {
       cli.child.kill("SIGTERM");
       await cli.exited;
+    }
+  });
+
+  it("with no --config starts the sandbox: real MariaDB shards, the gateway, and how to connect", async () => {
+    const [mysqlPort, adminPort] = [await findFreePort(), await findFreePort()];
+    const cli = startCli([], { SHARDGATE_SANDBOX_MYSQL_PORT: String(mysqlPort), SHARDGATE_SANDBOX_ADMIN_PORT: String(adminPort) });
+    try {
+      await waitFor(() => cli.output().includes("shardgate sandbox is up"), "the sandbox", 60_000).catch((error) => {
+        throw new Error(`${error.message}; its output:\n${cli.output()}`);
+      });
+      assert.match(cli.output(), new RegExp(`mariadb -h127\\.0\\.0\\.1 -P${mysqlPort} -uapp -papp-secret commerce`));
+      const c = await mysql.createConnection({ host: "127.0.0.1", port: mysqlPort, user: "app", password: "app-secret", database: "commerce" });
+      const [rows] = await c.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM product");
+      assert.deepEqual(rows, [{ n: 4 }]);
+      const [databases] = await c.query<RowDataPacket[]>("SHOW DATABASES");
+      assert.deepEqual(databases.map((row) => row.Database), ["commerce", "customer"]);
+      await c.end();
+      assert.equal((await fetch(`http://127.0.0.1:${adminPort}/readyz`)).status, 200);
+      cli.child.kill("SIGINT");
+      assert.equal(await cli.exited, 0);
+      assert.match(cli.output(), /mariadbd pid \d+ stopped/);
+    } finally {
+      cli.child.kill("SIGKILL");
     }
   });
 });
