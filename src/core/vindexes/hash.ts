@@ -1,6 +1,6 @@
 import { desCryptHalves, desOut, writeHalves, ZERO_KEY_SCHEDULE } from "./des.ts";
 import { sqlValueToUint64, type SqlValue } from "./sql-value.ts";
-import type { FunctionalVindex, ReversibleVindex } from "./vindex.ts";
+import { FunctionalVindexBase, type ReversibleVindex } from "./vindex.ts";
 
 const MASK32 = 0xffffffffn;
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
@@ -47,13 +47,11 @@ export function hashInput(value: SqlValue): bigint | undefined {
  * `key.DestinationNone` for it (only Verify errors), so `WHERE id = 'abc'` routes nowhere and returns
  * no rows instead of failing, exactly as through VTGate.
  */
-export class HashVindex implements FunctionalVindex, ReversibleVindex {
+export class HashVindex extends FunctionalVindexBase implements ReversibleVindex {
   readonly type = "hash";
   readonly cost = 1;
-  readonly unique = true;
-  readonly needsLookup = false;
 
-  mapValue(value: SqlValue): Uint8Array | null {
+  override mapValue(value: SqlValue): Uint8Array | null {
     if (value.kind === "int" && value.value >= MIN_SAFE && value.value <= MAX_SAFE) {
       // The common case without BigInt arithmetic (which allocates): the two's complement halves of
       // a safe integer, by float division (floor keeps the sign for the high half).
@@ -62,10 +60,6 @@ export class HashVindex implements FunctionalVindex, ReversibleVindex {
     }
     const n = hashInput(value);
     return n === undefined ? null : vitessHash(n);
-  }
-
-  async map(values: readonly SqlValue[]): Promise<(Uint8Array | null)[]> {
-    return values.map((v) => this.mapValue(v));
   }
 
   /** Values come back as UINT64, as in Vitess (a negative INT64 comes back as its two's complement). */

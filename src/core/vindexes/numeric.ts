@@ -1,27 +1,21 @@
 import { sqlValueToUint64, type SqlValue } from "./sql-value.ts";
-import type { FunctionalVindex, ReversibleVindex } from "./vindex.ts";
+import { FunctionalVindexBase, type ReversibleVindex } from "./vindex.ts";
 
 /**
  * Vitess's `numeric` vindex: the keyspace id is the value as 8 big-endian bytes (identity), for
  * tables whose key already spreads evenly. Values go through `ToUint64`, so unlike `hash` a negative
  * INT64 maps to nothing, as do DECIMAL/DOUBLE, non-numeric strings and NULL.
  */
-export class NumericVindex implements FunctionalVindex, ReversibleVindex {
+export class NumericVindex extends FunctionalVindexBase implements ReversibleVindex {
   readonly type = "numeric";
   readonly cost = 0;
-  readonly unique = true;
-  readonly needsLookup = false;
 
-  mapValue(value: SqlValue): Uint8Array | null {
+  override mapValue(value: SqlValue): Uint8Array | null {
     const n = sqlValueToUint64(value);
     if (n === undefined) return null;
     const out = new Uint8Array(8);
     new DataView(out.buffer).setBigUint64(0, n);
     return out;
-  }
-
-  async map(values: readonly SqlValue[]): Promise<(Uint8Array | null)[]> {
-    return values.map((v) => this.mapValue(v));
   }
 
   reverseMap(keyspaceIds: readonly Uint8Array[]): SqlValue[] {

@@ -1,7 +1,7 @@
 import { md5 } from "./md5.ts";
 import { sqlValueBytes, type SqlValue } from "./sql-value.ts";
 import { LOOSE_TABLE_LIMIT, looseCovered, looseOffsets, looseWeights } from "./unicode-loose-weights.ts";
-import type { FunctionalVindex } from "./vindex.ts";
+import { FunctionalVindexBase } from "./vindex.ts";
 
 /**
  * Vitess's `unicode_loose_md5` vindex: the keyspace id is the MD5 of the value's UCA level-1
@@ -119,18 +119,12 @@ function invalidUtf8(input: Uint8Array): Error {
   return new Error(`unicode_loose_md5: cannot normalize string containing invalid UTF-8: x'${shown}${input.length > 32 ? "…" : ""}'`);
 }
 
-export class UnicodeLooseMd5Vindex implements FunctionalVindex {
+export class UnicodeLooseMd5Vindex extends FunctionalVindexBase {
   readonly type = "unicode_loose_md5";
   readonly cost = 1;
-  readonly unique = true;
-  readonly needsLookup = false;
 
   /** Throws on invalid UTF-8 (as Vitess's Map errors) or a character outside the covered ranges. */
-  mapValue(value: SqlValue): Uint8Array {
+  override mapValue(value: SqlValue): Uint8Array {
     return md5(looseCollationKey(sqlValueBytes(value)));
-  }
-
-  async map(values: readonly SqlValue[]): Promise<Uint8Array[]> {
-    return values.map((v) => this.mapValue(v));
   }
 }

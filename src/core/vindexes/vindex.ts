@@ -29,6 +29,21 @@ export interface FunctionalVindex extends SingleColumnVindex {
   mapValue(value: SqlValue): Uint8Array | null;
 }
 
+/** The shared part of the functional vindexes: unique, no lookup, and `map` is `mapValue` per value. */
+export abstract class FunctionalVindexBase implements FunctionalVindex {
+  abstract readonly type: string;
+  /** Vitess's costs: 0 for identity vindexes (numeric, binary), 1 for the hashing ones. */
+  abstract readonly cost: number;
+  readonly unique = true;
+  readonly needsLookup = false;
+
+  abstract mapValue(value: SqlValue): Uint8Array | null;
+
+  async map(values: readonly SqlValue[]): Promise<(Uint8Array | null)[]> {
+    return values.map((v) => this.mapValue(v));
+  }
+}
+
 /** A vindex whose keyspace ids can be turned back into the value (Vitess `Reversible`). */
 export interface ReversibleVindex extends SingleColumnVindex {
   /** Throws when an id cannot come from this vindex (e.g. not 8 bytes for `hash`). */

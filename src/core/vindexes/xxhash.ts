@@ -1,5 +1,5 @@
 import { sqlValueBytes, type SqlValue } from "./sql-value.ts";
-import type { FunctionalVindex } from "./vindex.ts";
+import { FunctionalVindexBase } from "./vindex.ts";
 
 /**
  * XXH64 with seed 0 (the cespare/xxhash `Sum64` Vitess uses), in 32-bit halves: BigInt arithmetic
@@ -145,17 +145,11 @@ export function xxhashKeyspaceId(input: Uint8Array): Uint8Array {
  * Vitess's `xxhash` vindex hashes `Value.ToBytes`: a number's decimal text (so INT64 -1 and UINT64
  * 2^64-1 differ, unlike `hash`), a string's bytes, and for NULL the empty input; every value maps.
  */
-export class XxhashVindex implements FunctionalVindex {
+export class XxhashVindex extends FunctionalVindexBase {
   readonly type = "xxhash";
   readonly cost = 1;
-  readonly unique = true;
-  readonly needsLookup = false;
 
-  mapValue(value: SqlValue): Uint8Array {
+  override mapValue(value: SqlValue): Uint8Array {
     return xxhashKeyspaceId(sqlValueBytes(value));
-  }
-
-  async map(values: readonly SqlValue[]): Promise<Uint8Array[]> {
-    return values.map((v) => this.mapValue(v));
   }
 }
