@@ -220,3 +220,22 @@ describe("PacketReader maxPayload", () => {
     assert.equal(enough.next()?.payload.length, MAX + 11);
   });
 });
+
+describe("PacketReader frames", () => {
+  it("returns a packet's own bytes, header included, when it lies whole in one chunk, and nothing when split", () => {
+    const a = framePacket(Uint8Array.of(3, 65, 66), 0);
+    const b = framePacket(Uint8Array.of(14), 0);
+    const whole = new PacketReader();
+    whole.push(new Uint8Array([...a, ...b]));
+    const first = whole.next()!;
+    assert.deepEqual(first.frame, a);
+    assert.equal(first.frame!.buffer, first.payload.buffer, "a view, not a copy");
+    assert.deepEqual(whole.next()!.frame, b);
+    const split = new PacketReader();
+    split.push(a.subarray(0, 5));
+    split.push(a.subarray(5));
+    const joined = split.next()!;
+    assert.deepEqual(joined.payload, Uint8Array.of(3, 65, 66));
+    assert.equal(joined.frame, undefined);
+  });
+});

@@ -8,17 +8,18 @@ export class GatewayMetrics {
   private readonly queries: Counter;
   private readonly latency: Histogram;
   private readonly errors: Counter;
-  private readonly planHits: Counter;
-  private readonly planMisses: Counter;
+  private readonly planHit: { inc(): void };
+  private readonly planMiss: { inc(): void };
   readonly reloads: Counter;
+  private readonly statementSeries = new Map<string, { queries: { inc(): void }; latency: { observe(value: number): void } }>();
 
   constructor(snapshot: () => RoutingSnapshot, clientCount: () => number) {
     const r = this.registry;
     this.queries = r.register(new Counter("shardgate_queries_total", "Statements executed, by keyspace, plan type and outcome."));
     this.latency = r.register(new Histogram("shardgate_query_duration_seconds", "Statement latency at the gateway, by keyspace and plan type."));
     this.errors = r.register(new Counter("shardgate_errors_total", "Statements that failed, by MySQL error code."));
-    this.planHits = r.register(new Counter("shardgate_plan_cache_hits_total", "Statements whose digest was already known."));
-    this.planMisses = r.register(new Counter("shardgate_plan_cache_misses_total", "Statements with a new digest."));
+    this.planHit = r.register(new Counter("shardgate_plan_cache_hits_total", "Statements whose digest was already known.")).series({});
+    this.planMiss = r.register(new Counter("shardgate_plan_cache_misses_total", "Statements with a new digest.")).series({});
     this.reloads = r.register(new Counter("shardgate_reloads_total", "Configuration changes applied or refused, by source and outcome."));
     r.register(new Gauge("shardgate_client_connections", "Client connections open now.", () => [{ labels: {}, value: clientCount() }]));
     const pools = () => snapshot().allPools().map((pool) => ({ pool, labels: { keyspace: pool.keyspace, shard: pool.shard.name } }));
@@ -47,10 +48,18 @@ export class GatewayMetrics {
 
   observe(record: StatementRecord, knownDigest: boolean): void {
     const outcome = record.errorCode === undefined ? "ok" : "error";
-    this.queries.inc({ keyspace: record.keyspace, plan: record.plan, outcome });
-    this.latency.observe({ keyspace: record.keyspace, plan: record.plan }, record.durationMs / 1000);
+    // Series handles are cached: building label keys on every statement would cost more than counting.
+    const key = `${record.keyspace}\u0000${record.plan}\u0000${outcome}`;
+    let series = this.statementSeries.get(key);
+    if (!series) {
+      const labels = { keyspace: record.keyspace, plan: record.plan };
+      series = { queries: this.queries.series({ ...labels, outcome }), latency: this.latency.handle(labels) };
+      this.statementSeries.set(key, series);
+    }
+    series.queries.inc();
+    series.latency.observe(record.durationMs / 1000);
     if (record.errorCode !== undefined) this.errors.inc({ code: record.errorCode });
-    (knownDigest ? this.planHits : this.planMisses).inc();
+    (knownDigest ? this.planHit : this.planMiss).inc();
   }
 
   render(): string {

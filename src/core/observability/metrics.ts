@@ -31,8 +31,12 @@ export class Counter extends Metric {
     super(name, help, "counter");
   }
   inc(labels: Labels = {}, by = 1): void {
+    this.series(labels).inc(by);
+  }
+  /** A handle to one labelled series, for callers that count the same labels on every statement. */
+  series(labels: Labels): { inc(by?: number): void } {
     const key = labelKey(labels);
-    this.values.set(key, (this.values.get(key) ?? 0) + by);
+    return { inc: (by = 1) => this.values.set(key, (this.values.get(key) ?? 0) + by) };
   }
   get(labels: Labels = {}): number {
     return this.values.get(labelKey(labels)) ?? 0;
@@ -68,12 +72,21 @@ export class Histogram extends Metric {
     super(name, help, "histogram");
   }
   observe(labels: Labels, value: number): void {
+    this.handle(labels).observe(value);
+  }
+  /** A handle to one labelled series (see Counter.series). */
+  handle(labels: Labels): { observe(value: number): void } {
     const key = labelKey(labels);
     let entry = this.series.get(key);
     if (!entry) this.series.set(key, (entry = { counts: new Array(this.buckets.length).fill(0), sum: 0, count: 0 }));
-    for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]!) entry.counts[i]!++;
-    entry.sum += value;
-    entry.count++;
+    const series = entry;
+    return {
+      observe: (value) => {
+        for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]!) series.counts[i]!++;
+        series.sum += value;
+        series.count++;
+      },
+    };
   }
   samples(): string[] {
     const lines: string[] = [];

@@ -4,6 +4,11 @@ export interface Packet {
   /** Sequence id of the last physical packet that made up this payload. */
   sequenceId: number;
   payload: Uint8Array;
+  /**
+   * The packet as it came, header included, when it arrived in one piece within one chunk: a view,
+   * so a command can be sent on to a backend without being framed again.
+   */
+  frame?: Uint8Array;
 }
 
 /**
@@ -51,6 +56,8 @@ export class PacketReader {
         throw new RangeError(`packet of more than ${this.maxPayload} bytes`);
       }
       if (this.total < 4 + length) return undefined;
+      const first = this.chunks[0]!;
+      const frame = this.offset + 4 + length <= first.length ? first.subarray(this.offset, this.offset + 4 + length) : undefined;
       this.skip(4);
       const payload = this.take(length);
       if (length === MAX_PACKET_PAYLOAD) {
@@ -58,7 +65,7 @@ export class PacketReader {
         this.partsLength += length;
         continue;
       }
-      if (this.parts.length === 0) return { sequenceId, payload };
+      if (this.parts.length === 0) return { sequenceId, payload, frame };
       this.parts.push(payload);
       const joined = new Uint8Array(this.partsLength + length);
       let at = 0;

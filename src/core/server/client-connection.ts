@@ -63,6 +63,7 @@ export class ClientConnection {
   /** How the current statement is being executed, for metrics once it finishes. */
   trace: StatementTrace | undefined;
   private commandStartedAtPrecise = 0;
+  private commandFrame: Uint8Array | undefined;
   private reader: PacketReader | undefined;
   private busy = false;
   private closed = false;
@@ -99,6 +100,13 @@ export class ClientConnection {
     this.resumeBackend = resume;
     return false;
   };
+
+  /** The current command framed for a backend (sequence id 0): the client's own bytes when possible. */
+  framedCommand(payload: Uint8Array): Uint8Array {
+    const frame = this.commandFrame;
+    const same = frame !== undefined && frame.buffer === payload.buffer && frame.byteOffset + 4 === payload.byteOffset;
+    return same && frame.length === payload.length + 4 ? frame : framePacket(payload, 0);
+  }
 
   write(bytes: Uint8Array): void {
     this.responseStarted = true;
@@ -265,6 +273,8 @@ export class ClientConnection {
   private async run(packet: Packet): Promise<void> {
     const reply = (packet.sequenceId + 1) & 0xff;
     try {
+      // A command of one packet with sequence id 0 can go to a backend exactly as the client framed it.
+      this.commandFrame = packet.sequenceId === 0 ? packet.frame : undefined;
       await this.dispatch(packet.payload, reply);
     } catch (error) {
       if (this.trace && error instanceof MySqlError) this.trace.errorCode = error.code;
@@ -334,7 +344,7 @@ export class ClientConnection {
     if (!route || route.config.sharded) {
       throw MySqlError.of("NOT_SUPPORTED_YET", `COM_FIELD_LIST on sharded keyspace '${session.keyspace}' is not supported yet`);
     }
-    await session.execute(route.pools[0]!, framePacket(payload, 0), "field-list", this.sink);
+    await session.execute(route.pools[0]!, this.framedCommand(payload), "field-list", this.sink);
   }
 
   /** COM_SET_OPTION switches CLIENT_MULTI_STATEMENTS on (0) or off (1) for the rest of the session. */

@@ -1,7 +1,6 @@
 import type { ShardPool } from "../backend/shard-pool.ts";
 import { MySqlError } from "../errors.ts";
 import { decodeUtf8 } from "../protocol/bytes.ts";
-import { framePacket } from "../protocol/packet-writer.ts";
 import type { KeyspaceRoute, RoutingSnapshot } from "../routing-snapshot.ts";
 import { classifyStatement } from "../sql/classify.ts";
 import type { OtherStatement } from "../sql/classify-types.ts";
@@ -22,17 +21,16 @@ export async function handleQuery(client: ClientConnection, session: Session, pa
   client.currentStatement = sql;
   const statement = classifyStatement(sql);
   const snapshot = client.context.snapshot();
-  const trace = (plan: string) => (client.trace = { keyspace: session.keyspace ?? "", plan, shards: [] });
   switch (statement.kind) {
     case "empty":
       throw MySqlError.of("EMPTY_QUERY", "Query was empty");
     case "use":
-      trace("Use");
+      startTrace(client, session, "Use");
       checkKeyspaceAccess(snapshot, session, statement.database, client.remoteHost);
       session.keyspace = statement.database;
       return client.sendOk(reply);
     case "begin":
-      trace("Transaction");
+      startTrace(client, session, "Transaction");
       // Like mysqld, BEGIN inside a transaction commits it first. The new one reaches a shard lazily,
       // with the first statement that needs one.
       if (session.inTransaction) await session.endTransaction("COMMIT");
@@ -40,22 +38,27 @@ export async function handleQuery(client: ClientConnection, session: Session, pa
       return client.sendOk(reply);
     case "commit":
     case "rollback":
-      trace("Transaction");
+      startTrace(client, session, "Transaction");
       await session.endTransaction(statement.kind === "commit" ? "COMMIT" : "ROLLBACK");
       return client.sendOk(reply);
     case "show-databases":
-      trace("Gateway");
+      startTrace(client, session, "Gateway");
       return answerShowDatabases(client, session, snapshot, statement.like, reply);
     case "select-gateway":
-      trace("Gateway");
+      startTrace(client, session, "Gateway");
       return answerSelectGateway(client, session, snapshot, statement, reply);
     case "set":
-      trace("Set");
+      startTrace(client, session, "Set");
       return handleSet(client, session, snapshot, statement, payload, reply);
     case "other":
-      trace("Passthrough");
+      startTrace(client, session, "Passthrough");
       return forward(client, session, snapshot, statement, sql, payload, reply);
   }
+}
+
+/** What the command loop reports once the statement finishes (metrics, plan statistics). */
+function startTrace(client: ClientConnection, session: Session, plan: string): void {
+  client.trace = { keyspace: session.keyspace ?? "", plan, shards: [] };
 }
 
 async function forward(
@@ -75,7 +78,7 @@ async function forward(
   const route = targetKeyspace(client, session, snapshot, statement.qualifiers);
   const pool = unshardedPool(route);
   Object.assign(client.trace!, { keyspace: route.config.name, shards: [pool.name] });
-  const summary = await session.execute(pool, framePacket(payload, 0), "query", client.sink, {
+  const summary = await session.execute(pool, client.framedCommand(payload), "query", client.sink, {
     pinReasons: statement.sessionPinReasons,
     usesLastInsertId: statement.usesLastInsertId,
   });
@@ -116,6 +119,8 @@ export function targetKeyspace(
   snapshot: RoutingSnapshot,
   qualifiers: readonly string[],
 ): KeyspaceRoute {
+  // The common case, checked without allocating: no keyspace named, the session's own keyspace.
+  if (qualifiers.length === 0 && session.keyspace !== undefined) return sessionKeyspace(snapshot, session.keyspace);
   const named = new Set<string>();
   for (const qualifier of qualifiers) {
     if (!snapshot.keyspace(qualifier)) continue;
@@ -130,8 +135,15 @@ export function targetKeyspace(
     );
   }
   const [name] = named;
-  if (name !== undefined) return snapshot.keyspace(name)!;
+  if (name !== undefined) return sessionKeyspace(snapshot, name);
   const fallback = snapshot.keyspaceNames.find((k) => mayUseKeyspace(session, k) && !snapshot.keyspace(k)!.config.sharded);
   if (fallback === undefined) throw MySqlError.of("NO_DB", "No database selected");
   return snapshot.keyspace(fallback)!;
+}
+
+/** A keyspace the session selected may have left the topology in a reload since: then it is unknown. */
+function sessionKeyspace(snapshot: RoutingSnapshot, name: string): KeyspaceRoute {
+  const route = snapshot.keyspace(name);
+  if (!route) throw MySqlError.of("BAD_DB", `Unknown database '${name}'`);
+  return route;
 }

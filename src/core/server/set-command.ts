@@ -1,7 +1,6 @@
 import type { BackendConnection } from "../backend/backend-connection.ts";
 import { MySqlError } from "../errors.ts";
 import { ColumnType } from "../protocol/constants.ts";
-import { framePacket } from "../protocol/packet-writer.ts";
 import type { RoutingSnapshot } from "../routing-snapshot.ts";
 import type { SetAssignment, SetStatement } from "../sql/classify-types.ts";
 import type { ClientConnection } from "./client-connection.ts";
@@ -43,7 +42,7 @@ export async function handleSet(
   const held: Uint8Array[] = [];
   await session.execute(
     route.pools[0]!,
-    framePacket(payload, 0),
+    client.framedCommand(payload),
     "query",
     (chunk) => {
       held.push(chunk.slice());
