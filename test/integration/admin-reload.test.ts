@@ -7,7 +7,7 @@ import mysql, { type RowDataPacket } from "mysql2/promise";
 import { startMariaDbServer, type MariaDbServer } from "../../src/sandbox/mariadb-server.ts";
 import { backendUrl } from "../../src/sandbox/sandbox.ts";
 import { serveAdmin, type AdminClient } from "../support/admin.ts";
-import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { connectDirect, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { getTestBackends } from "../support/test-env.ts";
 
 const TOKEN = "reload-token";
@@ -94,6 +94,22 @@ describe("admin API: live topology and vschema changes", () => {
     const [[after]] = await inTransaction.query<RowDataPacket[]>({ sql: "SELECT @@port", rowsAsArray: true });
     assert.equal(Number(after![0]), moved.port);
     assert.doesNotMatch((await admin.request("GET", "/v1/topology")).text, new RegExp(String(oldPort)));
+    // The old primary's pool drained: once its last connection (the transaction's) came back, none is left.
+    const direct = await connectDirect("commerce");
+    try {
+      const deadline = Date.now() + 5000;
+      let open = -1;
+      while (open !== 0 && Date.now() < deadline) {
+        const [rows] = await direct.query<RowDataPacket[]>(
+          "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = 'commerce' AND ID <> CONNECTION_ID()",
+        );
+        open = Number(rows[0]!.n);
+        if (open !== 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(open, 0, "connections to the old primary are closed");
+    } finally {
+      await direct.end();
+    }
   });
 
   it("changes a keyspace's vschema under load without failing a query", async () => {
