@@ -266,7 +266,7 @@ describe("prepared statements (binary protocol)", () => {
     const sharded = await gw.connect({ database: "customer" });
     await assert.rejects(sharded.execute("SELECT email FROM customer WHERE customer_id = ?", [1]), {
       errno: 1235,
-      message: "keyspace 'customer' is sharded, and statements on sharded keyspaces are not supported yet",
+      message: "keyspace 'customer' is sharded, and this command is not supported on sharded keyspaces yet",
     });
     const reader = await gw.connect({ database: "commerce", user: "reader", password: "reader-secret" });
     await assert.rejects(reader.execute("INSERT INTO ps_t (i) VALUES (?)", [1]), { errno: 1290 });

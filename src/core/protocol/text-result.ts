@@ -5,7 +5,8 @@ import { encodeEof } from "./eof-packet.ts";
 import { encodeOk } from "./ok-packet.ts";
 import { PacketWriter } from "./packet-writer.ts";
 
-export type TextValue = string | number | bigint | null;
+/** A value of a text-protocol row: text, a number printed as text, the raw bytes a server sent, or NULL. */
+export type TextValue = string | number | bigint | Uint8Array | null;
 
 /** A column of a result set the gateway produces itself. */
 export function textColumn(name: string, type: "string" | "integer" = "string"): ColumnDefinition {
@@ -28,6 +29,7 @@ export function encodeTextRow(values: readonly TextValue[]): Uint8Array {
   const writer = new ByteWriter(32);
   for (const value of values) {
     if (value === null) writer.u8(0xfb);
+    else if (value instanceof Uint8Array) writer.lenencBytes(value);
     else writer.lenencString(String(value));
   }
   return writer.finish();

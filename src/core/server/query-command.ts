@@ -8,6 +8,7 @@ import type { ClientConnection } from "./client-connection.ts";
 import { answerSelectGateway, answerShowDatabases } from "./gateway-answers.ts";
 import { checkKeyspaceAccess, mayUseKeyspace } from "./keyspace-access.ts";
 import { handleKill } from "./kill-command.ts";
+import { handlePlanned } from "./planned-query.ts";
 import { handleSet } from "./set-command.ts";
 import type { Session } from "./session.ts";
 
@@ -75,6 +76,11 @@ async function forward(
     return handleKill(client, session, sql, reply);
   }
   checkForwardable(session, statement);
+  const sharded = shardedKeyspace(session, snapshot, statement.qualifiers);
+  if (sharded || isExplainPlan(sql)) {
+    const route = sharded ?? targetKeyspace(client, session, snapshot, statement.qualifiers);
+    return handlePlanned(client, session, snapshot, route, statement, sql, payload, reply);
+  }
   const route = targetKeyspace(client, session, snapshot, statement.qualifiers);
   const pool = unshardedPool(route);
   Object.assign(client.trace!, { keyspace: route.config.name, shards: [pool.name] });
@@ -98,15 +104,32 @@ export function checkForwardable(session: Session, statement: OtherStatement): v
   }
 }
 
-/** The one shard of an unsharded keyspace; a sharded one is refused until the sharded planner lands. */
+/** The one shard of an unsharded keyspace; a sharded one is refused where the planner does not run. */
 export function unshardedPool(route: KeyspaceRoute): ShardPool {
   if (route.config.sharded) {
     throw MySqlError.of(
       "NOT_SUPPORTED_YET",
-      `keyspace '${route.config.name}' is sharded, and statements on sharded keyspaces are not supported yet`,
+      `keyspace '${route.config.name}' is sharded, and this command is not supported on sharded keyspaces yet`,
     );
   }
   return route.pools[0]!;
+}
+
+/** The sharded keyspace the statement runs in (the session's, or one its qualified names point at), if any. */
+function shardedKeyspace(session: Session, snapshot: RoutingSnapshot, qualifiers: readonly string[]): KeyspaceRoute | undefined {
+  if (session.keyspace !== undefined) {
+    const own = snapshot.keyspace(session.keyspace);
+    if (own?.config.sharded) return own;
+  }
+  for (const qualifier of qualifiers) {
+    const named = snapshot.keyspace(qualifier);
+    if (named?.config.sharded) return named;
+  }
+  return undefined;
+}
+
+function isExplainPlan(sql: string): boolean {
+  return /^\s*(?:EXPLAIN\s+FORMAT\s*=\s*VITESS|VEXPLAIN)\b/i.test(sql);
 }
 
 /**

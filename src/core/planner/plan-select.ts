@@ -1,0 +1,168 @@
+import { Limit } from "../engine/limit.ts";
+import { MergeSort } from "../engine/merge-sort.ts";
+import type { Primitive } from "../engine/primitive.ts";
+import { TrimColumns } from "../engine/projection.ts";
+import { QueryTemplate } from "../engine/query-template.ts";
+import { IN_LIST_SLOT, LIMIT_SLOT, Route } from "../engine/route.ts";
+import type { RouteValue } from "../engine/route-value.ts";
+import { MySqlError } from "../errors.ts";
+import { planAggregation } from "./plan-aggregation.ts";
+import type { PlanningContext } from "./planning-context.ts";
+import { chooseRoute, colocatedGroups, routeValue, type RouteChoice } from "./route-analysis.ts";
+import { SelectColumns } from "./select-columns.ts";
+import { clauseEnd, outlineSelect, type SelectOutline } from "./select-outline.ts";
+import { child, children, columnName, conjuncts, containsAggregate, containsSubquery, text, type SqlNode } from "./sql-node.ts";
+import { fromTable, resolveTable, type ResolvedTable } from "./tables.ts";
+import { applyEdits, type TextEdit } from "./text-edits.ts";
+
+export function unsupported(reason: string): MySqlError {
+  return MySqlError.of("NOT_SUPPORTED_YET", `shardgate does not support ${reason} yet`);
+}
+
+/** Plans a SELECT: where it runs, and what the gateway does with the shards' answers. */
+export function planSelect(ast: SqlNode, sql: string, ctx: PlanningContext): Primitive {
+  if (ast["_next"]) return planSetOperation(ast, sql, ctx);
+  const from = children(ast, "from");
+  const tables: ResolvedTable[] = [];
+  for (const entry of from) {
+    const named = fromTable(entry);
+    if (!named) throw unsupported("derived tables and table functions in a FROM over a sharded keyspace");
+    tables.push(resolveTable(ctx, named.db, named.table, named.alias));
+  }
+  const keyspaces = [...new Set(tables.map((t) => t.keyspace))];
+  if (keyspaces.length > 1) throw unsupported(`joins across keyspaces (${keyspaces.map((k) => k.name).join(", ")})`);
+  const keyspace = keyspaces[0] ?? defaultKeyspace(ctx);
+  const whole = new QueryTemplate(sql);
+  if (!keyspace.sharded) return new Route({ keyspace: keyspace.name, sharded: false, variant: "Unsharded", query: whole });
+  const sharded = tables.filter((t) => t.kind === "sharded");
+  if (sharded.length === 0) {
+    if (containsShardedSubquery(ast, ctx)) throw unsupported("subqueries on sharded tables inside a query on reference tables");
+    return new Route({ keyspace: keyspace.name, sharded: true, variant: "Reference", query: whole });
+  }
+  const where = child(ast, "where");
+  const joinConditions = from.flatMap((entry) => conjuncts(child(entry, "on")));
+  const groups = colocatedGroups(tables, [...conjuncts(where), ...joinConditions]);
+  if (groups.length > 1) throw unsupported("joins of sharded tables that are not on their shard key (the primary vindex column of both)");
+  if (containsSubquery(where) || containsSubquery(ast["columns"]) || containsSubquery(ast["having"])) {
+    return planWithSubqueries(ast, sql, tables, keyspace.name);
+  }
+  const choice = chooseRoute(sql, where, sharded);
+  if (choice.variant === "EqualUnique" || choice.variant === "None") {
+    return new Route({ keyspace: keyspace.name, sharded: true, variant: choice.variant, query: whole, ...vindexOf(choice), table: sharded[0]!.name });
+  }
+  const outline = outlineSelect(sql);
+  if (!outline || outline.items.length !== children(ast, "columns").length) throw unsupported("this SELECT's shape over several shards");
+  if (ast["into"] && child(ast, "into")?.["position"]) throw unsupported("SELECT ... INTO over several shards");
+  if (/\bSQL_CALC_FOUND_ROWS\b/i.test(sql.slice(0, outline.itemsStart))) throw unsupported("SQL_CALC_FOUND_ROWS over several shards");
+  const needsAggregation =
+    children(ast, "columns").some((c) => containsAggregate(c)) ||
+    containsAggregate(ast["having"]) ||
+    ast["distinct"] === "DISTINCT" ||
+    children(child(ast, "groupby") ?? {}, "columns").length > 0;
+  const columns = new SelectColumns(ast, sql, outline);
+  const edits: TextEdit[] = [];
+  if (choice.inValues) edits.push({ ...choice.inValues, text: IN_LIST_SLOT });
+  const routeOf = (shardLimit?: { count: RouteValue; offset: RouteValue | undefined }) => {
+    edits.push(...columns.helperEdits());
+    return new Route({
+      keyspace: keyspace.name,
+      sharded: true,
+      variant: choice.variant,
+      query: new QueryTemplate(applyEdits(sql, edits)),
+      ...vindexOf(choice),
+      shardLimit,
+      table: sharded[0]!.name,
+    });
+  };
+  if (needsAggregation && !groupsOnOneShard(ast, sharded)) {
+    return planAggregation({ ast, sql, outline, columns, edits, routeOf });
+  }
+  return planMergedRows(ast, sql, outline, columns, edits, routeOf);
+}
+
+/** Rows that need no merging beyond order and LIMIT: each shard's rows are final. */
+function planMergedRows(
+  ast: SqlNode,
+  sql: string,
+  outline: SelectOutline,
+  columns: SelectColumns,
+  edits: TextEdit[],
+  routeOf: (shardLimit?: { count: RouteValue; offset: RouteValue | undefined }) => Route,
+): Primitive {
+  const keys = columns.orderKeys(ast, outline);
+  const limit = limitOf(ast);
+  if (limit && outline.clauses.LIMIT !== undefined) {
+    edits.push({ start: outline.clauses.LIMIT, end: clauseEnd(outline, "LIMIT"), text: `LIMIT ${LIMIT_SLOT} ` });
+  }
+  let plan: Primitive = routeOf(limit);
+  if (keys.length > 0) plan = new MergeSort(plan, columns.resolve(keys));
+  if (limit) plan = new Limit(plan, limit.count, limit.offset);
+  if (columns.helperCount > 0) plan = new TrimColumns(plan, columns.helperCount);
+  void sql;
+  return plan;
+}
+
+/** `LIMIT n`, `LIMIT m, n`, `LIMIT n OFFSET m`, as route values. */
+export function limitOf(ast: SqlNode): { count: RouteValue; offset: RouteValue | undefined } | undefined {
+  const limit = child(ast, "limit");
+  const values = children(limit ?? {}, "value").map(routeValue);
+  if (!limit || values.length === 0) return undefined;
+  if (values.some((v) => v === undefined)) throw unsupported("LIMIT with anything but numbers over several shards");
+  const separator = text(limit, "seperator");
+  if (values.length === 1) return { count: values[0]!, offset: undefined };
+  return separator === "," ? { count: values[1]!, offset: values[0]! } : { count: values[0]!, offset: values[1]! };
+}
+
+/** GROUP BY (or DISTINCT over) a sharded table's primary vindex column: every group lives on one shard. */
+function groupsOnOneShard(ast: SqlNode, sharded: readonly ResolvedTable[]): boolean {
+  const vindexColumns = new Set(sharded.map((t) => t.primary!.column.toLowerCase()));
+  const isVindexColumn = (node: SqlNode | undefined) => node?.type === "column_ref" && vindexColumns.has(columnName(node)?.toLowerCase() ?? "");
+  const groupBy = children(child(ast, "groupby") ?? {}, "columns");
+  if (groupBy.length > 0) return groupBy.some(isVindexColumn);
+  if (ast["distinct"] === "DISTINCT" && !children(ast, "columns").some((c) => containsAggregate(c))) {
+    return children(ast, "columns").some((c) => isVindexColumn(child(c, "expr")));
+  }
+  return false;
+}
+
+function vindexOf(choice: RouteChoice): { vindex?: { name: string; column: string }; values?: RouteValue[] } {
+  if (!choice.table?.primary || !choice.values) return {};
+  return { vindex: { name: choice.table.primary.vindex, column: choice.table.primary.column }, values: choice.values };
+}
+
+function defaultKeyspace(ctx: PlanningContext) {
+  const name = ctx.defaultKeyspace ?? ctx.snapshot.keyspaceNames.find((k) => !ctx.snapshot.keyspace(k)!.config.sharded);
+  if (name === undefined) throw MySqlError.of("NO_DB", "No database selected");
+  const route = ctx.snapshot.keyspace(name);
+  if (!route) throw MySqlError.of("BAD_DB", `Unknown database '${name}'`);
+  return route.config;
+}
+
+function containsShardedSubquery(ast: SqlNode, ctx: PlanningContext): boolean {
+  let found = false;
+  for (const part of [ast["where"], ast["columns"], ast["having"]]) {
+    if (!containsSubquery(part)) continue;
+    found = true;
+  }
+  void ctx;
+  return found;
+}
+
+/**
+ * Subqueries run whole on a shard when they only touch tables that live with the outer row: reference
+ * tables, or sharded tables correlated on the outer table's shard key. Anything else is refused.
+ */
+function planWithSubqueries(ast: SqlNode, sql: string, tables: readonly ResolvedTable[], keyspace: string): Primitive {
+  void ast;
+  void sql;
+  void tables;
+  void keyspace;
+  throw unsupported("subqueries in a query over several shards");
+}
+
+function planSetOperation(ast: SqlNode, sql: string, ctx: PlanningContext): Primitive {
+  void ast;
+  void sql;
+  void ctx;
+  throw unsupported("UNION over a sharded keyspace");
+}
