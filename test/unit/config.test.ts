@@ -340,9 +340,7 @@ describe("parseConfig: semantic checks", () => {
         - { column: id, name: nope }
         - { columns: [a, b], name: hash }
         - { name: hash }
-        - { column: a, columns: [a], name: hash }
-    corder:
-    seq: { type: sequence }`,
+        - { column: a, columns: [a], name: hash }`,
     );
     assert.deepEqual(issuesOf(doc({ vschema })), [
       'vschema.customer.tables.customer.column_vindexes[0].name: unknown vindex "nope" (not defined in this keyspace\'s vindexes)',
@@ -353,33 +351,38 @@ describe("parseConfig: semantic checks", () => {
 
   it("normalizes vschema details", () => {
     const vschema = `
-commerce: { sharded: false }
+commerce:
+  sharded: false
+  tables:
+    seq: { type: sequence }
+    bare:
 customer:
   sharded: true
   require_explicit_routing: true
   foreign_key_mode: unmanaged
   vindexes:
     hash: { type: hash }
-    lk: { type: consistent_lookup_unique, params: { table: lookup.t, from: c, to: keyspace_id }, owner: customer }
+    lk: { type: lookup_unique, params: { table: commerce.t, from: c, to: keyspace_id }, owner: customer }
   tables:
     customer:
-      column_vindexes: [{ columns: [a, b], name: hash }]
+      column_vindexes: [{ columns: [a, b], name: hash }, { column: c, name: lk }]
       auto_increment: { column: id, sequence: commerce.seq }
       columns: [{ name: a, type: INT64 }]
       column_list_authoritative: true
     r: { type: reference, source: commerce.r }
     p: { pinned: "80" }
-    bare:
 `;
-    const ks = parseConfig(doc({ vschema }), source()).keyspaces["customer"]!;
+    const config = parseConfig(doc({ vschema }), source());
+    const ks = config.keyspaces["customer"]!;
     assert.equal(ks.requireExplicitRouting, true);
-    assert.deepEqual({ ...ks.vindexes["lk"]!.params }, { table: "lookup.t", from: "c", to: "keyspace_id" });
+    assert.deepEqual({ ...ks.vindexes["lk"]!.params }, { table: "commerce.t", from: "c", to: "keyspace_id" });
     assert.equal(ks.vindexes["lk"]!.owner, "customer");
     const autoIncrement = { column: "id", sequence: "commerce.seq" };
-    const columnVindexes = [{ columns: ["a", "b"], name: "hash" }];
+    const columnVindexes = [{ columns: ["a", "b"], name: "hash" }, { columns: ["c"], name: "lk" }];
     assert.deepEqual(ks.tables["customer"], { type: "", columnVindexes, autoIncrement, pinned: undefined });
     assert.deepEqual([ks.tables["r"]!.type, ks.tables["p"]!.pinned], ["reference", "80"]);
-    assert.deepEqual(ks.tables["bare"], { type: "", columnVindexes: [], autoIncrement: undefined, pinned: undefined });
+    const bare = config.keyspaces["commerce"]!.tables["bare"];
+    assert.deepEqual(bare, { type: "", columnVindexes: [], autoIncrement: undefined, pinned: undefined });
   });
 
   it("checks listen addresses", () => {

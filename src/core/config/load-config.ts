@@ -10,8 +10,9 @@ import YAML from "yaml";
 import { parseBackendUrl, parseHostPort } from "./backend-url.ts";
 import { ConfigError, IssueList, ROOT_PATH, type PathSegment } from "./config-error.ts";
 import { checkFullCoverage, compareBytes, parseShardName } from "./key-range.ts";
-import { ConfigSchema, type RawConfig, type RawKeyspaceVSchema, type RawTable } from "./schema.ts";
+import { ConfigSchema, type RawConfig, type RawKeyspaceVSchema } from "./schema.ts";
 import { buildBackendTls, buildListenTls } from "./tls-config.ts";
+import { buildKeyspaceVSchema, type KeyspaceVSchema } from "./vschema-checks.ts";
 import type {
   Config,
   ConfigFileReader,
@@ -21,9 +22,7 @@ import type {
   KeyspaceConfig,
   ListenTls,
   ShardConfig,
-  TableConfig,
   UserConfig,
-  VindexConfig,
 } from "./types.ts";
 
 export interface ConfigSource {
@@ -300,12 +299,14 @@ function buildKeyspaces(raw: RawConfig, readFile: ConfigFileReader, issues: Issu
     const vschema = Object.hasOwn(raw.vschema, name) ? raw.vschema[name] : undefined;
     if (vschema === undefined) issues.add(["topology", name], `keyspace "${name}" has no vschema entry`);
     const shards = buildShards(name, shardMap, vschema, readFile, issues);
+    const { vindexes, tables }: KeyspaceVSchema =
+      vschema === undefined ? { vindexes: nullRecord(), tables: nullRecord() } : buildKeyspaceVSchema(name, raw.vschema, issues);
     keyspaces[name] = {
       name,
       sharded: vschema?.sharded ?? false,
       shards,
-      vindexes: vschema === undefined ? nullRecord() : buildVindexes(vschema),
-      tables: vschema === undefined ? nullRecord() : buildTables(name, vschema, issues),
+      vindexes,
+      tables,
       requireExplicitRouting: vschema?.require_explicit_routing ?? false,
     };
   }
@@ -353,44 +354,4 @@ function buildShards(
     if (problem !== undefined) issues.add(["topology", keyspace], problem);
   }
   return shards.sort((a, b) => compareBytes(a.keyRange.start, b.keyRange.start));
-}
-
-function buildVindexes(vschema: RawKeyspaceVSchema): Record<string, VindexConfig> {
-  const vindexes = nullRecord<VindexConfig>();
-  for (const [name, vindex] of Object.entries(vschema.vindexes)) {
-    const params = nullRecord<string>();
-    for (const [key, value] of Object.entries(vindex.params)) params[key] = value;
-    vindexes[name] = { type: vindex.type, params, owner: vindex.owner };
-  }
-  return vindexes;
-}
-
-function buildTables(keyspace: string, vschema: RawKeyspaceVSchema, issues: IssueList): Record<string, TableConfig> {
-  const tables = nullRecord<TableConfig>();
-  for (const [name, table] of Object.entries(vschema.tables)) {
-    tables[name] = buildTable(["vschema", keyspace, "tables", name], table, vschema, issues);
-  }
-  return tables;
-}
-
-function buildTable(path: PathSegment[], table: RawTable, vschema: RawKeyspaceVSchema, issues: IssueList): TableConfig {
-  const columnVindexes = table.column_vindexes.map((cv, i) => {
-    const cvPath = [...path, "column_vindexes", i];
-    if (!Object.hasOwn(vschema.vindexes, cv.name)) {
-      issues.add([...cvPath, "name"], `unknown vindex "${cv.name}" (not defined in this keyspace's vindexes)`);
-    }
-    // Vitess (vindexes.BuildKeyspaceSchema) refuses both spellings at once and neither.
-    if (cv.column !== undefined && cv.columns !== undefined) {
-      issues.add(cvPath, "column and columns are mutually exclusive");
-    } else if (cv.column === undefined && (cv.columns === undefined || cv.columns.length === 0)) {
-      issues.add(cvPath, "one of column or columns is required");
-    }
-    return { columns: cv.column !== undefined ? [cv.column] : [...(cv.columns ?? [])], name: cv.name };
-  });
-  return {
-    type: table.type,
-    columnVindexes,
-    autoIncrement: table.auto_increment === undefined ? undefined : { ...table.auto_increment },
-    pinned: table.pinned,
-  };
 }

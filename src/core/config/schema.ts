@@ -1,8 +1,8 @@
 /**
  * Valibot schemas for the raw configuration document, keys spelled as in YAML (snake_case). Shape
- * only: cross-references (users' keyspaces, vindex names, shard coverage) are checked in
- * `load-config.ts`. Messages are written to read as `path: message` lines, e.g.
- * `users[1].password: expected a string`.
+ * only: cross-references are checked in `load-config.ts` (users' keyspaces, shard coverage) and
+ * `vschema-checks.ts` (vindex types and names, primary vindexes, sequences, owners). Messages are
+ * written to read as `path: message` lines, e.g. `users[1].password: expected a string`.
  */
 import * as v from "valibot";
 
