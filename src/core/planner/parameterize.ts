@@ -17,7 +17,7 @@ export interface ParameterizedStatement {
 export const PLACEHOLDER_PREFIX = ":__sg";
 
 /** Words after which a literal is syntax, not a value, so it stays in the text (MySQL would not take a parameter there). */
-const KEEP_AFTER = new Set(["AS", "COLLATE", "CHARSET", "SET", "DATE", "TIME", "TIMESTAMP", "INTERVAL", "ESCAPE", "SEPARATOR", "->", "->>"]);
+const KEEP_AFTER = new Set(["AS", "COLLATE", "CHARSET", "SET", "DATE", "TIME", "TIMESTAMP", "INTERVAL", "ESCAPE", "SEPARATOR", "REGEXP", "RLIKE", "->", "->>"]);
 /** Type names whose `(n, m)` arguments are lengths, not values (`CAST(x AS DECIMAL(10,2))`). */
 const TYPE_WORDS = new Set([
   "DECIMAL", "DEC", "NUMERIC", "FIXED", "CHAR", "VARCHAR", "BINARY", "VARBINARY", "FLOAT", "DOUBLE", "REAL", "INT",

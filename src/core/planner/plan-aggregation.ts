@@ -6,7 +6,7 @@ import { TrimColumns } from "../engine/projection.ts";
 import type { Route } from "../engine/route.ts";
 import type { RouteValue } from "../engine/route-value.ts";
 import { limitOf, unsupported } from "./plan-select.ts";
-import { aggregateName, slice, type ColumnRef, type PendingKey, type SelectColumns } from "./select-columns.ts";
+import { aggregateName, slice, weightExpression, type ColumnRef, type PendingKey, type SelectColumns } from "./select-columns.ts";
 import { clauseEnd, type SelectOutline, type SelectClause } from "./select-outline.ts";
 import { child, children, containsAggregate, isAggregate, text, type SqlNode } from "./sql-node.ts";
 import { clauseBodyStart, splitClauseItems, type TextEdit } from "./text-edits.ts";
@@ -79,7 +79,8 @@ export function planAggregation(input: AggregationInput): Primitive {
   }
 
   const orderKeys = orderKeysAfterAggregation(input, aggregates);
-  for (const clause of ["ORDER", "LIMIT"] as const) removeClause(outline, clause, edits);
+  // ORDER BY stays on the shards (harmless, and MariaDB's result metadata can differ with it); LIMIT must go.
+  removeClause(outline, "LIMIT", edits);
   const limit = limitOf(ast);
 
   let plan: Primitive = input.routeOf();
@@ -107,10 +108,13 @@ function aggregateOf(
   columns: SelectColumns,
   onDistinct: (argument: string) => void,
 ): PendingAggregate {
-  const name = aggregateName(expr);
-  const args = child(expr, "args");
-  const distinct = text(args ?? {}, "distinct")?.toUpperCase() === "DISTINCT";
+  // Read from the text: the parser is given `SUM(DISTINCT x)` as `SUM(x)` (see sql-parser.ts).
+  const name = /^\s*(\w+)\s*\(/.exec(expression)?.[1]?.toUpperCase() ?? aggregateName(expr);
+  const distinct = /^\s*\w+\s*\(\s*DISTINCT\b/i.test(expression);
   const argument = argumentText(expression);
+  if (distinct && child(child(expr, "args") ?? {}, "expr")?.type === "expr_list") {
+    throw unsupported(`${name}(DISTINCT ...) of several expressions over several shards`);
+  }
   switch (name) {
     case "COUNT":
     case "SUM":
@@ -121,7 +125,7 @@ function aggregateOf(
       return { column, op: name === "COUNT" ? "count" : "sum" };
     case "MIN":
     case "MAX":
-      return { column, op: name === "MIN" ? "min" : "max", weight: columns.helper(`WEIGHT_STRING(${expression})`) };
+      return { column, op: name === "MIN" ? "min" : "max", weight: columns.helper(weightExpression(expression)) };
     case "AVG":
       if (distinct) throw unsupported("AVG(DISTINCT ...) over several shards");
       return { column, op: "avg", sum: columns.helper(`SUM(${argument})`), count: columns.helper(`COUNT(${argument})`) };

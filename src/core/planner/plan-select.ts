@@ -7,11 +7,13 @@ import { IN_LIST_SLOT, LIMIT_SLOT, Route } from "../engine/route.ts";
 import type { RouteValue } from "../engine/route-value.ts";
 import { MySqlError } from "../errors.ts";
 import { planAggregation } from "./plan-aggregation.ts";
-import type { PlanningContext } from "./planning-context.ts";
+import type { KeyspaceConfig } from "../config/types.ts";
+import { planSubqueries } from "./plan-subqueries.ts";
+import type { PlanningContext, StatementScope } from "./planning-context.ts";
 import { chooseRoute, colocatedGroups, routeValue, type RouteChoice } from "./route-analysis.ts";
 import { SelectColumns } from "./select-columns.ts";
 import { clauseEnd, outlineSelect, type SelectOutline } from "./select-outline.ts";
-import { child, children, columnName, conjuncts, containsAggregate, containsSubquery, text, type SqlNode } from "./sql-node.ts";
+import { child, children, columnName, conjuncts, containsAggregate, containsSubquery, text, walk, type SqlNode } from "./sql-node.ts";
 import { fromTable, resolveTable, type ResolvedTable } from "./tables.ts";
 import { applyEdits, type TextEdit } from "./text-edits.ts";
 
@@ -20,7 +22,7 @@ export function unsupported(reason: string): MySqlError {
 }
 
 /** Plans a SELECT: where it runs, and what the gateway does with the shards' answers. */
-export function planSelect(ast: SqlNode, sql: string, ctx: PlanningContext): Primitive {
+export function planSelect(ast: SqlNode, sql: string, ctx: StatementScope): Primitive {
   if (ast["_next"]) return planSetOperation(ast, sql, ctx);
   const from = children(ast, "from");
   const tables: ResolvedTable[] = [];
@@ -32,20 +34,24 @@ export function planSelect(ast: SqlNode, sql: string, ctx: PlanningContext): Pri
   const keyspaces = [...new Set(tables.map((t) => t.keyspace))];
   if (keyspaces.length > 1) throw unsupported(`joins across keyspaces (${keyspaces.map((k) => k.name).join(", ")})`);
   const keyspace = keyspaces[0] ?? defaultKeyspace(ctx);
+  if (containsSubquery(ast["where"]) || containsSubquery(ast["columns"]) || containsSubquery(ast["having"])) {
+    const subqueries = planSubqueries(ast, sql, tables, keyspace, ctx);
+    return subqueries.wrap(planTables(ast, subqueries.sql, tables, keyspace));
+  }
+  return planTables(ast, sql, tables, keyspace);
+}
+
+/** A SELECT whose tables are resolved and whose remaining subqueries all run on the shards. */
+function planTables(ast: SqlNode, sql: string, tables: readonly ResolvedTable[], keyspace: KeyspaceConfig): Primitive {
   const whole = new QueryTemplate(sql);
   if (!keyspace.sharded) return new Route({ keyspace: keyspace.name, sharded: false, variant: "Unsharded", query: whole });
   const sharded = tables.filter((t) => t.kind === "sharded");
-  if (sharded.length === 0) {
-    if (containsShardedSubquery(ast, ctx)) throw unsupported("subqueries on sharded tables inside a query on reference tables");
-    return new Route({ keyspace: keyspace.name, sharded: true, variant: "Reference", query: whole });
-  }
+  if (sharded.length === 0) return new Route({ keyspace: keyspace.name, sharded: true, variant: "Reference", query: whole });
   const where = child(ast, "where");
+  const from = children(ast, "from");
   const joinConditions = from.flatMap((entry) => conjuncts(child(entry, "on")));
   const groups = colocatedGroups(tables, [...conjuncts(where), ...joinConditions]);
   if (groups.length > 1) throw unsupported("joins of sharded tables that are not on their shard key (the primary vindex column of both)");
-  if (containsSubquery(where) || containsSubquery(ast["columns"]) || containsSubquery(ast["having"])) {
-    return planWithSubqueries(ast, sql, tables, keyspace.name);
-  }
   const choice = chooseRoute(sql, where, sharded);
   if (choice.variant === "EqualUnique" || choice.variant === "None") {
     return new Route({ keyspace: keyspace.name, sharded: true, variant: choice.variant, query: whole, ...vindexOf(choice), table: sharded[0]!.name });
@@ -54,6 +60,7 @@ export function planSelect(ast: SqlNode, sql: string, ctx: PlanningContext): Pri
   if (!outline || outline.items.length !== children(ast, "columns").length) throw unsupported("this SELECT's shape over several shards");
   if (ast["into"] && child(ast, "into")?.["position"]) throw unsupported("SELECT ... INTO over several shards");
   if (/\bSQL_CALC_FOUND_ROWS\b/i.test(sql.slice(0, outline.itemsStart))) throw unsupported("SQL_CALC_FOUND_ROWS over several shards");
+  if (hasWindowFunction(ast)) throw unsupported("window functions (OVER) over several shards");
   const needsAggregation =
     children(ast, "columns").some((c) => containsAggregate(c)) ||
     containsAggregate(ast["having"]) ||
@@ -130,7 +137,7 @@ function vindexOf(choice: RouteChoice): { vindex?: { name: string; column: strin
   return { vindex: { name: choice.table.primary.vindex, column: choice.table.primary.column }, values: choice.values };
 }
 
-function defaultKeyspace(ctx: PlanningContext) {
+function defaultKeyspace(ctx: PlanningContext): KeyspaceConfig {
   const name = ctx.defaultKeyspace ?? ctx.snapshot.keyspaceNames.find((k) => !ctx.snapshot.keyspace(k)!.config.sharded);
   if (name === undefined) throw MySqlError.of("NO_DB", "No database selected");
   const route = ctx.snapshot.keyspace(name);
@@ -138,31 +145,18 @@ function defaultKeyspace(ctx: PlanningContext) {
   return route.config;
 }
 
-function containsShardedSubquery(ast: SqlNode, ctx: PlanningContext): boolean {
-  let found = false;
-  for (const part of [ast["where"], ast["columns"], ast["having"]]) {
-    if (!containsSubquery(part)) continue;
-    found = true;
-  }
-  void ctx;
-  return found;
-}
-
-/**
- * Subqueries run whole on a shard when they only touch tables that live with the outer row: reference
- * tables, or sharded tables correlated on the outer table's shard key. Anything else is refused.
- */
-function planWithSubqueries(ast: SqlNode, sql: string, tables: readonly ResolvedTable[], keyspace: string): Primitive {
-  void ast;
-  void sql;
-  void tables;
-  void keyspace;
-  throw unsupported("subqueries in a query over several shards");
-}
-
 function planSetOperation(ast: SqlNode, sql: string, ctx: PlanningContext): Primitive {
   void ast;
   void sql;
   void ctx;
   throw unsupported("UNION over a sharded keyspace");
+}
+
+function hasWindowFunction(ast: SqlNode): boolean {
+  let found = false;
+  walk([ast["columns"], ast["orderby"]], (node) => {
+    if (node["over"]) found = true;
+    return !found;
+  });
+  return found;
 }

@@ -6,7 +6,7 @@ import type { RoutingSnapshot } from "../routing-snapshot.ts";
 import { parameterize, type Literal } from "./parameterize.ts";
 import { planInsert, planUpdateOrDelete } from "./plan-dml.ts";
 import { planSelect, unsupported } from "./plan-select.ts";
-import type { PlanningContext } from "./planning-context.ts";
+import type { PlanningContext, StatementScope } from "./planning-context.ts";
 import { parseStatement } from "./sql-parser.ts";
 
 /** A planned statement: its primitive tree, and the keyspaces the user must be allowed to use. */
@@ -56,16 +56,17 @@ export async function planStatement(sql: string, firstKeyword: string, ctx: Plan
 }
 
 async function buildPlan(text: string, literals: readonly Literal[], ctx: PlanningContext): Promise<Plan> {
-  void literals;
   const ast = await parseStatement(text);
   const used = new Set<string>();
-  const tracking: PlanningContext = {
+  let nextSlot = literals.length;
+  const tracking: StatementScope = {
     snapshot: ctx.snapshot,
     defaultKeyspace: ctx.defaultKeyspace,
     checkAccess(name) {
       ctx.checkAccess(name);
       used.add(name);
     },
+    allocateSlot: () => nextSlot++,
   };
   let root: Primitive;
   let type: string;

@@ -30,6 +30,10 @@ export function routeValue(node: SqlNode | undefined): RouteValue | undefined {
     return { constant: sqlString(value), source: `'${value.replace(/['\\]/g, "\\$&")}'` };
   }
   if (node.type === "null") return { constant: SQL_NULL, source: "NULL" };
+  if (node.type === "unary_expr" && text(node, "operator") === "-") {
+    const inner = routeValue(child(node, "expr"));
+    if (inner && "param" in inner && !inner.negative) return { param: inner.param, negative: true };
+  }
   return undefined;
 }
 
@@ -94,7 +98,11 @@ export function chooseRoute(sql: string, where: SqlNode | undefined, tables: rea
         value = routeValue(left);
       }
       if (!table || !value) continue;
-      if ("constant" in value && value.constant.kind === "null") return { variant: "None", table };
+      if ("constant" in value && value.constant.kind === "null") {
+        // `col <=> NULL` (parsed as `=`) matches NULLs; only `col = NULL` matches nothing.
+        if (sql.includes("<=>")) continue;
+        return { variant: "None", table };
+      }
       return { variant: "EqualUnique", table, values: [value] };
     }
     if (operator === "IN" && best.variant === "Scatter") {

@@ -74,7 +74,7 @@ export class SelectColumns {
       const expr = child(this.items[ref.item]!.node, "expr");
       if (expr && (expr.type === "number" || (isAggregate(expr) && NUMERIC_AGGREGATES.has(aggregateName(expr))))) return undefined;
     }
-    return this.helper(`WEIGHT_STRING(${this.expressionOf(ref)})`);
+    return this.helper(weightExpression(this.expressionOf(ref)));
   }
 
   /** The select item an ORDER BY / GROUP BY expression names: by position, alias or the same expression. */
@@ -94,7 +94,7 @@ export class SelectColumns {
     }
     const same = this.items.findIndex((i) => sameExpression(i.expression, expression));
     if (same >= 0) return same;
-    if (node?.type === "column_ref") {
+    if (node?.type === "column_ref" && !node["collate"]) {
       const name = columnName(node)?.toLowerCase();
       const byName = this.items.findIndex((i) => {
         const expr = child(i.node, "expr");
@@ -143,6 +143,14 @@ export class SelectColumns {
     if (this.helpers.length === 0) return [];
     return [{ start: this.lastItemEnd, end: this.lastItemEnd, text: `, ${this.helpers.join(", ")}` }];
   }
+}
+
+/**
+ * The shard computes the collation weight; RTRIM because the PAD SPACE collations (MariaDB's defaults)
+ * compare without trailing spaces, while WEIGHT_STRING keeps their weights.
+ */
+export function weightExpression(expression: string): string {
+  return `WEIGHT_STRING(RTRIM(${expression}))`;
 }
 
 export function slice(sql: string, range: TextRange): string {

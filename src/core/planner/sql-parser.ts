@@ -6,6 +6,7 @@ interface ParserInstance {
 }
 
 let parser: Promise<ParserInstance> | undefined;
+let loaded: ParserInstance | undefined;
 
 /**
  * node-sql-parser's MySQL-only build, loaded on first use: the full package bundles every dialect, and
@@ -14,17 +15,39 @@ let parser: Promise<ParserInstance> | undefined;
 function loadParser(): Promise<ParserInstance> {
   parser ??= import("node-sql-parser/build/mysql.js").then((module: { default?: { Parser: new () => ParserInstance }; Parser?: new () => ParserInstance }) => {
     const Parser = module.Parser ?? module.default!.Parser;
-    return new Parser();
+    loaded = new Parser();
+    return loaded;
   });
   return parser;
 }
 
 /** Parses one statement, with source positions; a statement the parser rejects is a clear 1064. */
 export async function parseStatement(sql: string): Promise<SqlNode> {
-  const instance = await loadParser();
+  return parseWith(await loadParser(), sql);
+}
+
+/** parseStatement for a part of a statement being planned (a subquery): the parser is loaded by then. */
+export function parseLoadedStatement(sql: string): SqlNode {
+  if (!loaded) throw new Error("the SQL parser is not loaded yet");
+  return parseWith(loaded, sql);
+}
+
+/**
+ * Rewrites, without moving any text, what the parser does not know but the planner can read around:
+ * `<=>` (parsed as `=`; the planner checks the text before routing by it) and `SUM(DISTINCT x)` /
+ * `AVG`/`MIN`/`MAX` (parsed without DISTINCT; the planner reads DISTINCT from the text). Every parser
+ * position stays valid for the client's text.
+ */
+function parserFriendly(sql: string): string {
+  return sql
+    .replace(/<=>/g, " = ")
+    .replace(/\b(SUM|AVG|MIN|MAX)(\s*\(\s*)(DISTINCT)\b/gi, (_, name: string, open: string, word: string) => name + open + " ".repeat(word.length));
+}
+
+function parseWith(instance: ParserInstance, sql: string): SqlNode {
   let ast: unknown;
   try {
-    ast = instance.astify(sql, { database: "MySQL", parseOptions: { includeLocations: true } });
+    ast = instance.astify(parserFriendly(sql), { database: "MySQL", parseOptions: { includeLocations: true } });
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
     throw MySqlError.of("PARSE", `shardgate could not parse this statement to route it on a sharded keyspace: ${message}`);

@@ -29,7 +29,15 @@ export function decodeOk(payload: Uint8Array): OkPacket {
   const lastInsertId = reader.lenencBig();
   const statusFlags = reader.remaining >= 2 ? reader.u16() : 0;
   const warnings = reader.remaining >= 2 ? reader.u16() : 0;
-  return { affectedRows, lastInsertId, statusFlags, warnings, info: decodeUtf8(reader.rest()) };
+  return { affectedRows, lastInsertId, statusFlags, warnings, info: decodeUtf8(infoBytes(reader.rest())) };
+}
+
+/**
+ * The info text. MariaDB length-prefixes it even without CLIENT_SESSION_TRACK (where the protocol says
+ * string<EOF>), so a first byte equal to the rest's length is that prefix, not text.
+ */
+function infoBytes(rest: Uint8Array): Uint8Array {
+  return rest.length > 0 && rest[0] === rest.length - 1 ? rest.subarray(1) : rest;
 }
 
 export function isOkPacket(payload: Uint8Array): boolean {
