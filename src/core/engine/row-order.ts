@@ -78,12 +78,21 @@ export function groupKey(fields: readonly ColumnDefinition[], keys: readonly Ord
   return out;
 }
 
-/** Numbers that print differently but are equal (`1.50` / `1.5` can't occur in one column; `-0` can) compare by value. */
+const EXACT_NUMBERS: ReadonlySet<number> = new Set([
+  ColumnType.TINY, ColumnType.SHORT, ColumnType.LONG, ColumnType.INT24, ColumnType.LONGLONG, ColumnType.DECIMAL, ColumnType.NEWDECIMAL,
+]);
+
+/** Numbers that print differently but are equal (`5` and `5.00` from two columns, `-0`) get one form. */
 function canonical(field: ColumnDefinition, value: Uint8Array): string {
   let text = "";
   for (const byte of value) text += String.fromCharCode(byte);
   if (field.type === ColumnType.DOUBLE || field.type === ColumnType.FLOAT) return String(Number(text));
-  return text;
+  if (!EXACT_NUMBERS.has(field.type)) return text;
+  const negative = text.startsWith("-");
+  let digits = negative ? text.slice(1) : text;
+  if (digits.includes(".")) digits = digits.replace(/0+$/, "").replace(/\.$/, "");
+  digits = digits.replace(/^0+(?=\d)/, "");
+  return negative && digits !== "0" ? `-${digits}` : digits;
 }
 
 /** A column index as a position from the start. */

@@ -8,11 +8,13 @@ import type { RouteValue } from "../engine/route-value.ts";
 import { MySqlError } from "../errors.ts";
 import { planAggregation } from "./plan-aggregation.ts";
 import type { KeyspaceConfig } from "../config/types.ts";
+import { parseLoadedStatement } from "./sql-parser.ts";
+import { planJoin } from "./plan-join.ts";
 import { planSubqueries } from "./plan-subqueries.ts";
 import type { PlanningContext, StatementScope } from "./planning-context.ts";
 import { chooseRoute, colocatedGroups, routeValue, type RouteChoice } from "./route-analysis.ts";
 import { SelectColumns } from "./select-columns.ts";
-import { clauseEnd, outlineSelect, type SelectOutline } from "./select-outline.ts";
+import { clauseEnd, outlineSelect, type SelectOutline, type TextRange } from "./select-outline.ts";
 import { child, children, columnName, conjuncts, containsAggregate, containsSubquery, text, walk, type SqlNode } from "./sql-node.ts";
 import { fromTable, resolveTable, type ResolvedTable } from "./tables.ts";
 import { applyEdits, type TextEdit } from "./text-edits.ts";
@@ -25,6 +27,8 @@ export function unsupported(reason: string): MySqlError {
 export function planSelect(ast: SqlNode, sql: string, ctx: StatementScope): Primitive {
   if (ast["_next"]) return planSetOperation(ast, sql, ctx);
   const from = children(ast, "from");
+  const derived = from.length === 1 ? child(child(from[0]!, "expr") ?? {}, "ast") : undefined;
+  if (derived) return planDerivedTable(ast, sql, derived, ctx);
   const tables: ResolvedTable[] = [];
   for (const entry of from) {
     const named = fromTable(entry);
@@ -32,7 +36,8 @@ export function planSelect(ast: SqlNode, sql: string, ctx: StatementScope): Prim
     tables.push(resolveTable(ctx, named.db, named.table, named.alias));
   }
   const keyspaces = [...new Set(tables.map((t) => t.keyspace))];
-  if (keyspaces.length > 1) throw unsupported(`joins across keyspaces (${keyspaces.map((k) => k.name).join(", ")})`);
+  const conditions = [...conjuncts(child(ast, "where")), ...from.flatMap((entry) => conjuncts(child(entry, "on")))];
+  if (keyspaces.length > 1 || colocatedGroups(tables, conditions).length > 1) return planJoin(ast, sql, tables, ctx);
   const keyspace = keyspaces[0] ?? defaultKeyspace(ctx);
   if (containsSubquery(ast["where"]) || containsSubquery(ast["columns"]) || containsSubquery(ast["having"])) {
     const subqueries = planSubqueries(ast, sql, tables, keyspace, ctx);
@@ -48,14 +53,57 @@ function planTables(ast: SqlNode, sql: string, tables: readonly ResolvedTable[],
   const sharded = tables.filter((t) => t.kind === "sharded");
   if (sharded.length === 0) return new Route({ keyspace: keyspace.name, sharded: true, variant: "Reference", query: whole });
   const where = child(ast, "where");
-  const from = children(ast, "from");
-  const joinConditions = from.flatMap((entry) => conjuncts(child(entry, "on")));
-  const groups = colocatedGroups(tables, [...conjuncts(where), ...joinConditions]);
-  if (groups.length > 1) throw unsupported("joins of sharded tables that are not on their shard key (the primary vindex column of both)");
   const choice = chooseRoute(sql, where, sharded);
   if (choice.variant === "EqualUnique" || choice.variant === "None") {
     return new Route({ keyspace: keyspace.name, sharded: true, variant: choice.variant, query: whole, ...vindexOf(choice), table: sharded[0]!.name });
   }
+  return planScatter(ast, sql, { keyspace: keyspace.name, variant: choice.variant, ...vindexOf(choice), inValues: choice.inValues, table: sharded[0]!.name }, sharded.map((t) => t.primary!.column));
+}
+
+/**
+ * `SELECT ... FROM (SELECT ...) t`: when the inner SELECT needs no merging at the gateway (one shard, or
+ * rows that are final per shard), the whole statement runs where the inner one would, and is planned like
+ * a SELECT over a table on that route. Otherwise the outer query would have to run at the gateway: refused.
+ */
+function planDerivedTable(ast: SqlNode, sql: string, inner: SqlNode, ctx: StatementScope): Primitive {
+  if (!inner.loc || containsSubquery(ast["where"]) || containsSubquery(ast["columns"])) throw unsupported("this derived table");
+  const offset = inner.loc.start.offset;
+  const innerText = sql.slice(offset, inner.loc.end.offset).trimEnd();
+  const innerPlan = planSelect(parseLoadedStatement(innerText), innerText, ctx);
+  if (!(innerPlan instanceof Route)) {
+    throw unsupported("a derived table whose rows must be merged at the gateway (grouped, sorted or limited across shards) under an outer query");
+  }
+  const route = innerPlan.options;
+  if (route.variant !== "IN" && route.variant !== "Scatter") return new Route({ ...route, query: new QueryTemplate(sql), shardLimit: undefined });
+  const inValues = route.variant === "IN" ? shiftedInList(innerText, route.query.text, offset) : undefined;
+  return planScatter(ast, sql, { keyspace: route.keyspace, variant: route.variant, vindex: route.vindex, values: route.values ? [...route.values] : undefined, inValues, table: route.table }, []);
+}
+
+/** Where the inner SELECT's IN list sits in the outer text (the inner route's query marks it with IN_LIST_SLOT). */
+function shiftedInList(innerText: string, routeText: string, offset: number): TextRange {
+  const start = routeText.indexOf(IN_LIST_SLOT);
+  const after = routeText.slice(start + IN_LIST_SLOT.length);
+  const end = innerText.length - after.length;
+  if (start < 0 || routeText.slice(0, start) !== innerText.slice(0, start) || innerText.slice(end) !== after) throw unsupported("this derived table");
+  return { start: offset + start, end: offset + end };
+}
+
+/** Where a multi-shard SELECT goes: the route's variant and vindex values, and where an IN list sits in the text. */
+interface ScatterTarget {
+  keyspace: string;
+  variant: "IN" | "Scatter";
+  vindex?: { name: string; column: string };
+  values?: RouteValue[];
+  inValues?: TextRange;
+  table?: string;
+}
+
+/**
+ * A SELECT that reaches several shards: the shards run it (with helper columns and LIMIT m+n), and the
+ * gateway merges: sorted merge and LIMIT, or group merging when rows of one group can sit on several shards.
+ * `vindexColumns` are the columns whose equal values live on one shard.
+ */
+function planScatter(ast: SqlNode, sql: string, target: ScatterTarget, vindexColumns: readonly string[]): Primitive {
   const outline = outlineSelect(sql);
   if (!outline || outline.items.length !== children(ast, "columns").length) throw unsupported("this SELECT's shape over several shards");
   if (ast["into"] && child(ast, "into")?.["position"]) throw unsupported("SELECT ... INTO over several shards");
@@ -68,20 +116,21 @@ function planTables(ast: SqlNode, sql: string, tables: readonly ResolvedTable[],
     children(child(ast, "groupby") ?? {}, "columns").length > 0;
   const columns = new SelectColumns(ast, sql, outline);
   const edits: TextEdit[] = [];
-  if (choice.inValues) edits.push({ ...choice.inValues, text: IN_LIST_SLOT });
+  if (target.inValues) edits.push({ ...target.inValues, text: IN_LIST_SLOT });
   const routeOf = (shardLimit?: { count: RouteValue; offset: RouteValue | undefined }) => {
     edits.push(...columns.helperEdits());
     return new Route({
-      keyspace: keyspace.name,
+      keyspace: target.keyspace,
       sharded: true,
-      variant: choice.variant,
+      variant: target.variant,
       query: new QueryTemplate(applyEdits(sql, edits)),
-      ...vindexOf(choice),
+      vindex: target.vindex,
+      values: target.values,
       shardLimit,
-      table: sharded[0]!.name,
+      table: target.table,
     });
   };
-  if (needsAggregation && !groupsOnOneShard(ast, sharded)) {
+  if (needsAggregation && !groupsOnOneShard(ast, vindexColumns)) {
     return planAggregation({ ast, sql, outline, columns, edits, routeOf });
   }
   return planMergedRows(ast, sql, outline, columns, edits, routeOf);
@@ -121,8 +170,8 @@ export function limitOf(ast: SqlNode): { count: RouteValue; offset: RouteValue |
 }
 
 /** GROUP BY (or DISTINCT over) a sharded table's primary vindex column: every group lives on one shard. */
-function groupsOnOneShard(ast: SqlNode, sharded: readonly ResolvedTable[]): boolean {
-  const vindexColumns = new Set(sharded.map((t) => t.primary!.column.toLowerCase()));
+function groupsOnOneShard(ast: SqlNode, columns: readonly string[]): boolean {
+  const vindexColumns = new Set(columns.map((c) => c.toLowerCase()));
   const isVindexColumn = (node: SqlNode | undefined) => node?.type === "column_ref" && vindexColumns.has(columnName(node)?.toLowerCase() ?? "");
   const groupBy = children(child(ast, "groupby") ?? {}, "columns");
   if (groupBy.length > 0) return groupBy.some(isVindexColumn);
