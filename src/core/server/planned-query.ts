@@ -1,5 +1,6 @@
 import { commandPacket } from "../backend/backend-connection.ts";
 import type { PlanDescription } from "../engine/primitive.ts";
+import { QueryTemplate } from "../engine/query-template.ts";
 import { Route } from "../engine/route.ts";
 import { MySqlError } from "../errors.ts";
 import type { PlanningContext } from "../planner/planning-context.ts";
@@ -17,6 +18,8 @@ import { SessionVCursor } from "./session-vcursor.ts";
 const PLANNED = new Set(["SELECT", "INSERT", "REPLACE", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "TRUNCATE", "RENAME", "ANALYZE", "OPTIMIZE", "REPAIR"]);
 /** Statements about the schema, the same on every shard: any one shard answers. */
 const ANY_SHARD = new Set(["SHOW", "DESCRIBE", "DESC", "EXPLAIN", "HELP", "DO"]);
+/** Savepoints mark every shard's part of the transaction, so each shard gets them (and joins the transaction). */
+const EVERY_SHARD = new Set(["SAVEPOINT", "RELEASE", "ROLLBACK"]);
 const EXPLAIN_PLAN = /^\s*(?:EXPLAIN\s+FORMAT\s*=\s*VITESS|VEXPLAIN(?:\s+PLAN)?)\s+/i;
 
 /**
@@ -47,6 +50,14 @@ export async function handlePlanned(
     const summary = await session.execute(pool, client.framedCommand(payload), "query", client.sink, needs);
     trace.errorCode = summary.error?.code;
     return;
+  }
+  if (EVERY_SHARD.has(statement.firstKeyword)) {
+    trace.plan = "Savepoint";
+    const vcursor = new SessionVCursor(session, snapshot, needs);
+    const route = new Route({ keyspace: trace.keyspace, sharded: true, variant: "AllShards", query: new QueryTemplate(sql) });
+    await route.execute(vcursor, []);
+    trace.shards = vcursor.shards;
+    return client.sendOk(reply);
   }
   if (!PLANNED.has(statement.firstKeyword)) {
     throw MySqlError.of("NOT_SUPPORTED_YET", `shardgate does not support ${statement.firstKeyword || "this statement"} on sharded keyspace '${route.config.name}' yet`);
