@@ -105,7 +105,8 @@ export class Route implements Primitive {
     const sql = this.render(bind);
     return [...perShard.keys()].sort((a, b) => a - b).map((shard) => ({
       pool: pools[shard]!,
-      sql: sql.replace(IN_LIST_SLOT, perShard.get(shard)!.join(", ")),
+      // A function, so `$&` and the like in the values are not replacement patterns.
+      sql: sql.replace(IN_LIST_SLOT, () => perShard.get(shard)!.join(", ")),
     }));
   }
 
@@ -114,7 +115,7 @@ export class Route implements Primitive {
     const limit = this.options.shardLimit;
     if (!limit) return sql;
     const rows = limitNumber(limit.count, bind) + (limit.offset ? limitNumber(limit.offset, bind) : 0);
-    return sql.replace(LIMIT_SLOT, String(rows));
+    return sql.replace(LIMIT_SLOT, () => String(rows));
   }
 
   describe(): PlanDescription {

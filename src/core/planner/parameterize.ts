@@ -55,6 +55,18 @@ export function parameterize(sql: string): ParameterizedStatement | undefined {
   const clauseAtDepth: string[] = [""];
   const typeArgsDepth: number[] = [];
   let depth = 0;
+  // Only the text between tokens can hold comment markers; tokens (strings, identifiers) are copied as they are.
+  let pending = 0;
+  const copyUpTo = (position: number, replacement?: string) => {
+    for (; pending < tokens.length && tokens[pending]!.start < position; pending++) {
+      const token = tokens[pending]!;
+      if (token.end <= copied) continue;
+      text += openExecutableComments(sql.slice(copied, token.start)) + sql.slice(token.start, token.end);
+      copied = token.end;
+    }
+    text += openExecutableComments(sql.slice(copied, position));
+    if (replacement !== undefined) text += replacement;
+  };
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (token.upper === "(") {
@@ -74,14 +86,22 @@ export function parameterize(sql: string): ParameterizedStatement | undefined {
     if (typeArgsDepth.at(-1) === depth) continue;
     const before = tokens[i - 1]?.upper ?? "";
     if (KEEP_AFTER.has(before)) continue;
-    if (token.kind === TK_STRING && before !== "" && tokens[i - 1]!.kind === TK_STRING) continue;
     if (token.kind === TK_NUMBER && isColumnPosition(clauseAtDepth[depth]!, before, tokens[i + 1]?.upper ?? "")) continue;
-    const source = sql.slice(token.start, token.end);
-    text += openExecutableComments(sql.slice(copied, token.start)) + PLACEHOLDER_PREFIX + literals.length;
-    copied = token.end;
-    literals.push({ source, value: literalValue(token.kind, sql, token.start, token.end) });
+    // MySQL joins adjacent string literals into one (`'ab' 'cd'` is 'abcd').
+    let last = i;
+    while (token.kind === TK_STRING && tokens[last + 1]?.kind === TK_STRING) last++;
+    const end = tokens[last]!.end;
+    let value = literalValue(token.kind, sql, token.start, token.end);
+    if (last > i) {
+      const parts = tokens.slice(i, last + 1).map((t) => stringValue(sql, t.start, t.end));
+      value = sqlString(parts.join(""));
+    }
+    copyUpTo(token.start, PLACEHOLDER_PREFIX + literals.length);
+    copied = end;
+    literals.push({ source: sql.slice(token.start, end), value });
+    i = last;
   }
-  text += openExecutableComments(sql.slice(copied));
+  copyUpTo(sql.length);
   return { text, literals };
 }
 
@@ -133,7 +153,7 @@ export function literalValue(kind: number, sql: string, start: number, end: numb
  * stay as they are. Only the text between tokens is passed here, which is where comment markers are.
  */
 function openExecutableComments(gap: string): string {
-  if (!gap.includes("/*")) return gap.includes("*/") ? gap.replace("*/", "  ") : gap;
+  if (!gap.includes("/*")) return gap.includes("*/") ? gap.replace("*/", () => "  ") : gap;
   let out = "";
   let p = 0;
   while (p < gap.length) {
