@@ -1,6 +1,6 @@
 import { Lexer, TK_BIT, TK_EOF, TK_ERROR, TK_HEX, TK_NUMBER, TK_OP, TK_STRING, TK_WORD } from "../sql/lexer.ts";
 import { stringValue } from "../sql/token-text.ts";
-import { sqlDecimal, sqlFloat, sqlHexLiteral, sqlInt, sqlString, sqlUint, INT64_MAX, type SqlValue } from "../vindexes/sql-value.ts";
+import { sqlDecimal, sqlFloat, sqlHexLiteral, sqlInt, sqlString, sqlUint, INT64_MAX, UINT64_MAX, type SqlValue } from "../vindexes/sql-value.ts";
 
 /** One literal of the client's statement: its text exactly as written, and its value. */
 export interface Literal {
@@ -142,6 +142,7 @@ export function literalValue(kind: number, sql: string, start: number, end: numb
   }
   if (/^\d+$/.test(source)) {
     const value = BigInt(source);
+    if (value > UINT64_MAX) return sqlDecimal(source);
     return value > INT64_MAX ? sqlUint(value) : sqlInt(value);
   }
   return /[eE]/.test(source) ? sqlFloat(source) : sqlDecimal(source);
