@@ -5,12 +5,14 @@ import { TrimColumns } from "../engine/projection.ts";
 import { QueryTemplate } from "../engine/query-template.ts";
 import { IN_LIST_SLOT, LIMIT_SLOT, Route } from "../engine/route.ts";
 import type { RouteValue } from "../engine/route-value.ts";
+import { checkLogicalGrouping } from "../engine/evaluate.ts";
 import { MySqlError } from "../errors.ts";
 import { planAggregation } from "./plan-aggregation.ts";
 import type { KeyspaceConfig } from "../config/types.ts";
 import { parseLoadedStatement } from "./sql-parser.ts";
 import { planJoin } from "./plan-join.ts";
 import { planSubqueries } from "./plan-subqueries.ts";
+import { planUnion } from "./plan-union.ts";
 import type { PlanningContext, StatementScope } from "./planning-context.ts";
 import { chooseRoute, colocatedGroups, routeValue, type RouteChoice } from "./route-analysis.ts";
 import { SelectColumns } from "./select-columns.ts";
@@ -25,7 +27,8 @@ export function unsupported(reason: string): MySqlError {
 
 /** Plans a SELECT: where it runs, and what the gateway does with the shards' answers. */
 export function planSelect(ast: SqlNode, sql: string, ctx: StatementScope): Primitive {
-  if (ast["_next"]) return planSetOperation(ast, sql, ctx);
+  // node-sql-parser reads `SELECT ... UNION (SELECT ...)` as a join named "UNION": the union planner works from the text.
+  if (ast["_next"] || children(ast, "from").some((e) => /^union/i.test(String(e["join"])))) return planSetOperation(ast, sql, ctx);
   const from = children(ast, "from");
   const derived = from.length === 1 ? child(child(from[0]!, "expr") ?? {}, "ast") : undefined;
   if (derived) return planDerivedTable(ast, sql, derived, ctx);
@@ -36,7 +39,13 @@ export function planSelect(ast: SqlNode, sql: string, ctx: StatementScope): Prim
     tables.push(resolveTable(ctx, named.db, named.table, named.alias));
   }
   const keyspaces = [...new Set(tables.map((t) => t.keyspace))];
-  const conditions = [...conjuncts(child(ast, "where")), ...from.flatMap((entry) => conjuncts(child(entry, "on")))];
+  for (const entry of from) {
+    const on = child(entry, "on");
+    if (on) checkLogicalGrouping(on, sql);
+  }
+  const where = child(ast, "where");
+  if (where) checkLogicalGrouping(where, sql);
+  const conditions = [...conjuncts(where), ...from.flatMap((entry) => conjuncts(child(entry, "on")))];
   if (keyspaces.length > 1 || colocatedGroups(tables, conditions).length > 1) return planJoin(ast, sql, tables, ctx);
   const keyspace = keyspaces[0] ?? defaultKeyspace(ctx);
   if (containsSubquery(ast["where"]) || containsSubquery(ast["columns"]) || containsSubquery(ast["having"])) {
@@ -194,11 +203,8 @@ function defaultKeyspace(ctx: PlanningContext): KeyspaceConfig {
   return route.config;
 }
 
-function planSetOperation(ast: SqlNode, sql: string, ctx: PlanningContext): Primitive {
-  void ast;
-  void sql;
-  void ctx;
-  throw unsupported("UNION over a sharded keyspace");
+function planSetOperation(ast: SqlNode, sql: string, ctx: StatementScope): Primitive {
+  return planUnion(ast, sql, ctx);
 }
 
 function hasWindowFunction(ast: SqlNode): boolean {
