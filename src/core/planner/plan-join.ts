@@ -1,3 +1,5 @@
+import { compileExpression, type Expr } from "../engine/evaluate.ts";
+import { Filter } from "../engine/filter.ts";
 import { Join } from "../engine/join.ts";
 import { Limit } from "../engine/limit.ts";
 import { MergeSort } from "../engine/merge-sort.ts";
@@ -63,14 +65,16 @@ export function planJoin(ast: SqlNode, sql: string, tables: readonly ResolvedTab
   const sideOf = (node: unknown): Set<Side> => sidesOf(node, tables, using);
 
   let key: [string, string] | undefined;
+  /** Conditions over both tables besides the join key: evaluated at the gateway on the joined rows. */
+  const crossConditions: SqlNode[] = [];
   const place = (condition: SqlNode, inOn: boolean) => {
     const used = sideOf(condition);
     const conditionText = nodeText(sql, condition);
     if (used.size === 2) {
-      if (outer && !inOn) throw unsupported("WHERE conditions over both tables of a LEFT JOIN across shards");
-      const pair = equalityKey(condition, sql, sideOf);
-      if (!pair || key) throw unsupported(`the join condition '${conditionText}' across shards (one equality between the tables is supported)`);
-      key = pair;
+      if (outer) throw unsupported(`the condition '${conditionText}' over both tables of a LEFT JOIN across shards (only its one equality)`);
+      const pair = key ? undefined : equalityKey(condition, sql, sideOf);
+      if (pair) key = pair;
+      else crossConditions.push(condition);
       return;
     }
     const side: Side = used.has(1) ? 1 : 0;
@@ -126,6 +130,17 @@ export function planJoin(ast: SqlNode, sql: string, tables: readonly ResolvedTab
     });
   }
 
+  // Each column a cross condition reads comes from its side's query; the condition runs on the joined row.
+  const crossColumns: { side: Side; column: number }[] = [];
+  const predicates = crossConditions.map((condition) =>
+    compileExpression(condition, sql, (node) => {
+      if (node.type !== "column_ref") throw unsupported(`'${nodeText(sql, condition)}' across shards`);
+      const side: Side = sideOf(node).has(1) ? 1 : 0;
+      const entry = { side, column: sides[side].add(nodeText(sql, node)) };
+      crossColumns.push(entry);
+      return { op: "column", column: -1 - (crossColumns.length - 1) };
+    }),
+  );
   const plan = (side: Side) => {
     const sideSql = sides[side].sql();
     return planSelect(parseLoadedStatement(sideSql), sideSql, ctx);
@@ -133,6 +148,13 @@ export function planJoin(ast: SqlNode, sql: string, tables: readonly ResolvedTab
   const width = sides[0].columns.length;
   let root: Primitive = new Join({ left: plan(0), right: plan(1), slot, leftKey, rightKey, outer });
   const at = (side: Side, column: number) => (side === 0 ? column : width + column);
+  for (const [i, predicate] of predicates.entries()) {
+    const located = relocate(predicate, (placeholder) => {
+      const entry = crossColumns[-1 - placeholder]!;
+      return at(entry.side, entry.column);
+    });
+    root = new Filter(root, located, nodeText(sql, crossConditions[i]!));
+  }
   if (orderKeys.length > 0) {
     const keys: OrderKey[] = orderKeys.map((k) => ({ column: at(k.side, k.column), weight: at(k.side, k.weight), descending: k.descending }));
     root = new MergeSort(root, keys);
@@ -184,4 +206,17 @@ function sidesOf(node: unknown, tables: readonly ResolvedTable[], using: readonl
     sides.add(index as Side);
   });
   return sides;
+}
+
+/** The expression with its column placeholders (negative, in the order the resolver met them) made joined-row positions. */
+function relocate(expr: Expr, position: (placeholder: number) => number): Expr {
+  const visit = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(visit);
+    if (value === null || typeof value !== "object" || value instanceof Uint8Array) return value;
+    const node = value as Record<string, unknown>;
+    if (node["op"] === "column" && typeof node["column"] === "number" && node["column"] < 0) return { op: "column", column: position(node["column"]) };
+    if (node["op"] === "literal") return value;
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, visit(v)]));
+  };
+  return visit(expr) as Expr;
 }

@@ -32,6 +32,8 @@ export function planSelect(ast: SqlNode, sql: string, ctx: StatementScope): Prim
   const from = children(ast, "from");
   const derived = from.length === 1 ? child(child(from[0]!, "expr") ?? {}, "ast") : undefined;
   if (derived) return planDerivedTable(ast, sql, derived, ctx);
+  const common = children(ast, "with");
+  if (common.length > 0) return planDerivedTable(ast, sql, commonTableExpression(common, from), ctx);
   const tables: ResolvedTable[] = [];
   for (const entry of from) {
     const named = fromTable(entry);
@@ -86,6 +88,16 @@ function planDerivedTable(ast: SqlNode, sql: string, inner: SqlNode, ctx: Statem
   if (route.variant !== "IN" && route.variant !== "Scatter") return new Route({ ...route, query: new QueryTemplate(sql), shardLimit: undefined });
   const inValues = route.variant === "IN" ? shiftedInList(innerText, route.query.text, offset) : undefined;
   return planScatter(ast, sql, { keyspace: route.keyspace, variant: route.variant, vindex: route.vindex, values: route.values ? [...route.values] : undefined, inValues, table: route.table }, []);
+}
+
+/** `WITH t AS (SELECT ...) SELECT ... FROM t` is a derived table by another name; other WITH forms are refused. */
+function commonTableExpression(common: readonly SqlNode[], from: readonly SqlNode[]): SqlNode {
+  const name = text(child(common[0]!, "name") ?? {}, "value");
+  const inner = child(child(common[0]!, "stmt") ?? {}, "ast");
+  if (common.length !== 1 || from.length !== 1 || !name || text(from[0]!, "table") !== name || !inner || inner.type !== "select") {
+    throw unsupported("WITH (common table expressions) over a sharded keyspace other than one CTE read as the only table");
+  }
+  return inner;
 }
 
 /** Where the inner SELECT's IN list sits in the outer text (the inner route's query marks it with IN_LIST_SLOT). */
