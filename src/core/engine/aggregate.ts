@@ -11,10 +11,12 @@ import { groupKey, keyComparator, resolveColumn, resolveKey, rowComparator, type
  * - sum / count: added (COUNT(*), COUNT(x), SUM(x) each computed per shard);
  * - min / max: the least / greatest, compared as the server would (text by its weight column);
  * - avg: `sumColumn / countColumn`, with the scale and type of the shard's own AVG column;
- * - countDistinct / sumDistinct: over the distinct values of `argument` (the shards grouped by it too);
+ * - countDistinct / sumDistinct / avgDistinct: over the distinct values of `argument` (the shards grouped by it too);
+ * - bitAnd / bitOr / bitXor: the shards' results combined bit by bit (64-bit unsigned, as the server computes them);
  * - any: the value of the group's first row (group keys, columns functionally dependent on them).
  */
-export type AggregateOp = "any" | "sum" | "count" | "min" | "max" | "avg" | "countDistinct" | "sumDistinct";
+export type AggregateOp =
+  | "any" | "sum" | "count" | "min" | "max" | "avg" | "countDistinct" | "sumDistinct" | "avgDistinct" | "bitAnd" | "bitOr" | "bitXor";
 
 export interface AggregateColumn {
   column: number;
@@ -156,8 +158,24 @@ function combiner(fields: readonly ColumnDefinition[], aggregate: AggregateColum
         },
       };
     }
+    case "bitAnd":
+    case "bitOr":
+    case "bitXor": {
+      const combine = { bitAnd: (a: bigint, b: bigint) => a & b, bitOr: (a: bigint, b: bigint) => a | b, bitXor: (a: bigint, b: bigint) => a ^ b }[aggregate.op];
+      return {
+        start: noop,
+        add: (group, row) => {
+          const a = text(group.row[column]);
+          const b = text(row[column]);
+          if (a === null || b === null) return;
+          group.row[column] = encodeUtf8(String(combine(BigInt(a), BigInt(b))));
+        },
+        finish: noop,
+      };
+    }
     case "countDistinct":
-    case "sumDistinct": {
+    case "sumDistinct":
+    case "avgDistinct": {
       const argument = aggregate.argument!;
       const field = fields[argument.column]!;
       const collect = (group: Group, row: Row) => {
@@ -176,10 +194,17 @@ function combiner(fields: readonly ColumnDefinition[], aggregate: AggregateColum
             group.row[column] = encodeUtf8(String(values.length));
             return;
           }
-          const add = adder(fields[column]!.type === ColumnType.DOUBLE ? fields[column]! : field);
+          const add = adder(isFloat(fields[column]!) ? fields[column]! : field);
           let total: Uint8Array | null = null;
           for (const value of values) total = add(total, value);
-          group.row[column] = total;
+          if (aggregate.op === "sumDistinct" || total === null) {
+            group.row[column] = total;
+            return;
+          }
+          const avgField = fields[column]!;
+          group.row[column] = isFloat(avgField)
+            ? encodeUtf8(formatDouble(Number(decodeUtf8(total)) / values.length))
+            : encodeUtf8(formatDecimal(divideDecimal(parseDecimal(decodeUtf8(total)), BigInt(values.length), avgField.decimals)));
         },
       };
     }

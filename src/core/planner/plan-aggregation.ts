@@ -27,6 +27,8 @@ export interface AggregationInput {
 interface PendingAggregate {
   column: ColumnRef;
   op: AggregateOp;
+  /** The argument of COUNT/SUM/AVG(DISTINCT x): the shards group by it too, the gateway counts its values. */
+  distinct?: string;
   weight?: ColumnRef;
   sum?: ColumnRef;
   count?: ColumnRef;
@@ -43,12 +45,9 @@ export function planAggregation(input: AggregationInput): Primitive {
   if (columns.hasStar) throw unsupported("SELECT * with GROUP BY or DISTINCT over several shards");
   if (/\bWITH\s+ROLLUP\b/i.test(sql)) throw unsupported("GROUP BY ... WITH ROLLUP over several shards");
   const aggregates: PendingAggregate[] = [];
-  let distinctArgument: string | undefined;
+  const distinctArguments: string[] = [];
   const gateway = new GatewayColumns(sql, columns, aggregates, (argument) => {
-    if (distinctArgument !== undefined && distinctArgument.toLowerCase() !== argument.toLowerCase()) {
-      throw unsupported("aggregates over DISTINCT values of two different expressions over several shards");
-    }
-    distinctArgument = argument;
+    if (!distinctArguments.some((a) => a.toLowerCase() === argument.toLowerCase())) distinctArguments.push(argument);
   });
   const expressionItems: number[] = [];
   columns.items.forEach((item, index) => {
@@ -93,17 +92,22 @@ export function planAggregation(input: AggregationInput): Primitive {
     columns.items.forEach((_, item) => keys.push({ column: { item }, weight: columns.weightOf({ item }), descending: false }));
   }
 
-  let argumentKey: PendingKey | undefined;
-  if (distinctArgument !== undefined) {
-    const column = columns.helper(distinctArgument);
-    argumentKey = { column, weight: columns.weightOf(column), descending: false };
+  // Each shard groups by every DISTINCT argument too, so a group's values of each argument can be collected
+  // from its sub-groups: COUNT(DISTINCT a) and COUNT(DISTINCT b) both stay exact.
+  const argumentKeys = new Map<string, PendingKey>();
+  for (const argument of distinctArguments) {
+    const column = columns.helper(argument);
+    argumentKeys.set(argument.toLowerCase(), { column, weight: columns.weightOf(column), descending: false });
+  }
+  if (distinctArguments.length > 0) {
+    const list = distinctArguments.join(", ");
     const groupStart = outline.clauses.GROUP;
     if (groupStart !== undefined) {
       const end = clauseEnd(outline, "GROUP");
-      edits.push({ start: trimEnd(sql, end), end: trimEnd(sql, end), text: `, ${distinctArgument}` });
+      edits.push({ start: trimEnd(sql, end), end: trimEnd(sql, end), text: `, ${list}` });
     } else {
       const at = firstClauseAfterWhere(outline);
-      edits.push({ start: at, end: at, text: ` GROUP BY ${distinctArgument} ` });
+      edits.push({ start: at, end: at, text: ` GROUP BY ${list} ` });
     }
   }
 
@@ -128,7 +132,7 @@ export function planAggregation(input: AggregationInput): Primitive {
     weight: resolveColumn(a.weight),
     sumColumn: resolveColumn(a.sum),
     countColumn: resolveColumn(a.count),
-    argument: argumentKey && columns.resolve([argumentKey])[0],
+    argument: a.distinct === undefined ? undefined : columns.resolve([argumentKeys.get(a.distinct.toLowerCase())!])[0],
   }));
   const variant = groupBy.length > 0 ? "GroupBy" : keys.length > 0 ? "Distinct" : "Scalar";
   plan = new Aggregate(plan, columns.resolve(keys), combined, groupBy.length > 0, variant);
@@ -160,15 +164,22 @@ function aggregateOf(
     case "SUM":
       if (distinct) {
         onDistinct(argument);
-        return { column, op: name === "COUNT" ? "countDistinct" : "sumDistinct" };
+        return { column, op: name === "COUNT" ? "countDistinct" : "sumDistinct", distinct: argument };
       }
       return { column, op: name === "COUNT" ? "count" : "sum" };
     case "MIN":
     case "MAX":
       return { column, op: name === "MIN" ? "min" : "max", weight: columns.helper(weightExpression(expression)) };
     case "AVG":
-      if (distinct) throw unsupported("AVG(DISTINCT ...) over several shards");
+      if (distinct) {
+        onDistinct(argument);
+        return { column, op: "avgDistinct", distinct: argument };
+      }
       return { column, op: "avg", sum: columns.helper(`SUM(${argument})`), count: columns.helper(`COUNT(${argument})`) };
+    case "BIT_AND":
+    case "BIT_OR":
+    case "BIT_XOR":
+      return { column, op: name === "BIT_AND" ? "bitAnd" : name === "BIT_OR" ? "bitOr" : "bitXor" };
     default:
       throw unsupported(`the aggregate function ${name} over several shards`);
   }
