@@ -89,15 +89,29 @@ export function renderSandboxConfig(
       lines.push(`    ${q(entry.shard)}: { primary: ${q(backendUrl(server, entry.database))} }`);
     }
   }
+  // As in the Vitess commerce/customer example: customer ids come from the customer_seq sequence in
+  // commerce, and the corder_lookup vindex (its table in commerce) finds an order's shard by order_id.
   lines.push(
     "vschema:",
-    "  commerce: { sharded: false }",
+    "  commerce:",
+    "    sharded: false",
+    "    tables:",
+    "      customer_seq: { type: sequence }",
+    "      corder_keyspace_idx: {}",
     "  customer:",
     "    sharded: true",
-    "    vindexes: { hash: { type: hash } }",
+    "    vindexes:",
+    "      hash: { type: hash }",
+    "      corder_lookup:",
+    "        type: lookup_unique",
+    "        params: { table: commerce.corder_keyspace_idx, from: order_id, to: keyspace_id }",
+    "        owner: corder",
     "    tables:",
-    "      customer: { column_vindexes: [{ column: customer_id, name: hash }] }",
-    "      corder: { column_vindexes: [{ column: customer_id, name: hash }] }",
+    "      customer:",
+    "        column_vindexes: [{ column: customer_id, name: hash }]",
+    "        auto_increment: { column: customer_id, sequence: customer_seq }",
+    "      corder:",
+    "        column_vindexes: [{ column: customer_id, name: hash }, { column: order_id, name: corder_lookup }]",
   );
   return `${lines.join("\n")}\n`;
 }

@@ -1,3 +1,4 @@
+import { checkLogicalGrouping } from "../engine/evaluate.ts";
 import type { RouteValue } from "../engine/route-value.ts";
 import { sqlInt, sqlString, SQL_NULL } from "../vindexes/sql-value.ts";
 import { PLACEHOLDER_PREFIX } from "./parameterize.ts";
@@ -12,7 +13,17 @@ export interface RouteChoice {
   values?: RouteValue[];
   /** IN: the text between the list's parentheses, which each shard gets only its part of. */
   inValues?: TextRange;
+  /**
+   * The vindex the route maps its values with: the table's primary vindex, or for EqualUnique a unique
+   * secondary vindex (a lookup) when the WHERE constrains no primary vindex column by `=`. In that case
+   * `table` is a view of the table whose `primary` is that vindex, so a route built from
+   * `table.primary` maps by it too.
+   */
+  vindex?: { column: string; vindex: string; type: string };
 }
+
+/** Vindex types that map a value to at most one keyspace id (Vitess `SingleColumn.IsUnique`). */
+const UNIQUE_TYPES = new Set(["hash", "xxhash", "numeric", "binary", "binary_md5", "unicode_loose_md5", "lookup_unique"]);
 
 const PARAM_NAME = PLACEHOLDER_PREFIX.slice(1);
 
@@ -82,9 +93,25 @@ export function colocatedGroups(tables: readonly ResolvedTable[], conditions: re
   return [...groups.values()];
 }
 
-/** Picks the cheapest route the WHERE allows: one shard for `=`, the IN list's shards, or all of them. */
+/** The sharded table and unique secondary vindex whose column `node` is, if it is one. */
+function secondaryVindexColumn(node: SqlNode | undefined, tables: readonly ResolvedTable[]): RouteChoice["vindex"] & { table: ResolvedTable } | undefined {
+  if (!node || node.type !== "column_ref") return undefined;
+  const table = tableOfColumn(node, tables);
+  const column = columnName(node)?.toLowerCase();
+  const found = table?.secondary?.find((s) => s.columns.length === 1 && s.columns[0]!.toLowerCase() === column && UNIQUE_TYPES.has(s.type));
+  return found && { table: table!, column: found.columns[0]!, vindex: found.vindex, type: found.type };
+}
+
+/**
+ * Picks the cheapest route the WHERE allows: one shard for `=`, the IN list's shards, or all of them.
+ * As Vitess ranks them, `=` on the primary vindex column comes first, then `=` on a unique secondary
+ * vindex column (one lookup, then one shard), then IN on the primary vindex column, then scatter.
+ */
 export function chooseRoute(sql: string, where: SqlNode | undefined, tables: readonly ResolvedTable[]): RouteChoice {
+  // node-sql-parser groups `a OR b AND c` as `(a OR b) AND c`; routing by such a tree would lose rows.
+  if (where) checkLogicalGrouping(where, sql);
   let best: RouteChoice = { variant: "Scatter" };
+  let bySecondary: RouteChoice | undefined;
   for (const condition of conjuncts(where)) {
     if (condition.type !== "binary_expr") continue;
     const operator = text(condition, "operator")?.toUpperCase();
@@ -97,13 +124,16 @@ export function chooseRoute(sql: string, where: SqlNode | undefined, tables: rea
         table = vindexColumnTable(right, tables);
         value = routeValue(left);
       }
-      if (!table || !value) continue;
+      if (!table || !value) {
+        bySecondary ??= secondaryChoice(sql, left, right, tables) ?? secondaryChoice(sql, right, left, tables);
+        continue;
+      }
       if ("constant" in value && value.constant.kind === "null") {
         // `col <=> NULL` (parsed as `=`) matches NULLs; only `col = NULL` matches nothing.
         if (sql.includes("<=>")) continue;
         return { variant: "None", table };
       }
-      return { variant: "EqualUnique", table, values: [value] };
+      return { variant: "EqualUnique", table, values: [value], vindex: table.primary };
     }
     if (operator === "IN" && best.variant === "Scatter") {
       const table = vindexColumnTable(left, tables);
@@ -113,10 +143,21 @@ export function chooseRoute(sql: string, where: SqlNode | undefined, tables: rea
       if (values.length === 0 || values.some((v) => v === undefined)) continue;
       const range = inListRange(sql, left!, condition);
       if (!range) continue;
-      best = { variant: "IN", table, values: values as RouteValue[], inValues: range };
+      best = { variant: "IN", table, values: values as RouteValue[], inValues: range, vindex: table.primary };
     }
   }
-  return best;
+  return bySecondary ?? best;
+}
+
+/** `column = value` on a unique secondary vindex column: EqualUnique through that vindex. */
+function secondaryChoice(sql: string, column: SqlNode | undefined, literal: SqlNode | undefined, tables: readonly ResolvedTable[]): RouteChoice | undefined {
+  const found = secondaryVindexColumn(column, tables);
+  const value = routeValue(literal);
+  if (!found || !value) return undefined;
+  const { table, ...vindex } = found;
+  const view: ResolvedTable = { ...table, primary: vindex };
+  if ("constant" in value && value.constant.kind === "null") return sql.includes("<=>") ? undefined : { variant: "None", table: view, vindex };
+  return { variant: "EqualUnique", table: view, values: [value], vindex };
 }
 
 /** The text between the parentheses of `col IN (...)`, located from the parser's positions. */

@@ -15,6 +15,19 @@ export interface ResolvedTable {
   config: TableConfig | undefined;
   /** Sharded tables: the primary vindex (its first column vindex). */
   primary?: { column: string; vindex: string; type: string };
+  /**
+   * Sharded tables: the column vindexes after the first (Vitess secondary vindexes, typically
+   * lookups), each with whether this table owns it (the vindex's `owner`: the table's writes keep
+   * its lookup rows in step).
+   */
+  secondary?: SecondaryVindex[];
+}
+
+export interface SecondaryVindex {
+  columns: string[];
+  vindex: string;
+  type: string;
+  owned: boolean;
 }
 
 /**
@@ -36,9 +49,13 @@ export function resolveTable(ctx: PlanningContext, db: string | undefined, name:
     );
   }
   if (config.pinned !== undefined) throw MySqlError.of("NOT_SUPPORTED_YET", `table '${name}' is pinned to one keyspace id; pinned tables are not supported yet`);
-  const first = config.columnVindexes[0]!;
-  if (first.columns.length !== 1) throw MySqlError.of("NOT_SUPPORTED_YET", `table '${name}': multi-column vindexes are not supported yet`);
-  return { ...base, kind: "sharded", primary: { column: first.columns[0]!, vindex: first.name, type: keyspace.vindexes[first.name]!.type } };
+  const [first, ...others] = config.columnVindexes;
+  if (first!.columns.length !== 1) throw MySqlError.of("NOT_SUPPORTED_YET", `table '${name}': multi-column vindexes are not supported yet`);
+  const secondary = others.map((cv) => {
+    const vindex = keyspace.vindexes[cv.name]!;
+    return { columns: cv.columns, vindex: cv.name, type: vindex.type, owned: vindex.owner === name };
+  });
+  return { ...base, kind: "sharded", primary: { column: first!.columns[0]!, vindex: first!.name, type: keyspace.vindexes[first!.name]!.type }, secondary };
 }
 
 function keyspaceOf(ctx: PlanningContext, db: string | undefined, name: string): KeyspaceConfig {
