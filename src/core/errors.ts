@@ -28,6 +28,7 @@ export const ErrorCode = {
   MALFORMED_PACKET: { code: 1835, sqlState: "HY000" },
   CONNECTION_KILLED: { code: 1927, sqlState: "70100" },
   SECURE_TRANSPORT_REQUIRED: { code: 3159, sqlState: "HY000" },
+  CLIENT_LOCAL_FILES_DISABLED: { code: 3948, sqlState: "42000" },
 } as const;
 
 export type ErrorKind = keyof typeof ErrorCode;

@@ -268,6 +268,8 @@ class LocalMariaDbServer implements MariaDbServer {
       // Commit survives a mariadbd crash (kill()) though not an OS crash: fine for a sandbox.
       "--innodb-flush-log-at-trx-commit=2",
       "--max-allowed-packet=64M",
+      // MariaDB's default, spelled out: the gateway's LOAD DATA LOCAL (server.local_infile) needs it on.
+      "--local-infile=1",
       "--skip-name-resolve",
       `--pid-file=${join(this.dataDir, "mariadbd.pid")}`,
       `--log-error=${this.errorLogPath}`,

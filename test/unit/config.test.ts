@@ -94,6 +94,7 @@ describe("parseConfig: the example file", () => {
       maxAllowedPacket: 64 * 1024 * 1024,
       maxPreparedStatements: 1000,
       cachingSha2FullAuth: false,
+      localInfile: false,
     });
     assert.deepEqual(config.pool, { maxConnections: 32, idleTimeoutMs: 60000, connectTimeoutMs: 5000, acquireTimeoutMs: 10000, healthCheckIntervalMs: 1000 });
     assert.deepEqual([config.shutdownTimeoutMs, config.log.level], [10000, "info"]);

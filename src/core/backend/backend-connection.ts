@@ -34,9 +34,13 @@ const BASE_CAPABILITIES =
 
 export const MAX_PACKET_SIZE = 0x40000000;
 
-/** Client capabilities that change the bytes of a response; a backend connection must match its client's. */
+/**
+ * Client capabilities that change the bytes of a response; a backend connection must match its client's.
+ * CLIENT_LOCAL_FILES lets the server answer LOAD DATA LOCAL with a LOCAL INFILE request: sessions carry
+ * it only when `server.local_infile` is on and their client asked for it.
+ */
 export const FLAVOR_CAPABILITIES =
-  Capability.DEPRECATE_EOF | Capability.FOUND_ROWS | Capability.MULTI_STATEMENTS | Capability.IGNORE_SPACE;
+  Capability.DEPRECATE_EOF | Capability.FOUND_ROWS | Capability.MULTI_STATEMENTS | Capability.IGNORE_SPACE | Capability.LOCAL_FILES;
 
 export interface BackendFlavor {
   /** Subset of FLAVOR_CAPABILITIES. */
@@ -59,9 +63,31 @@ export interface ResponseSummary {
 
 /**
  * Receives a response's bytes as they arrive. Returning false pauses the backend socket; the sink then
- * calls `resume` once it can take more (its own socket drained).
+ * calls `resume` once it can take more (its own socket drained). `localInfile` supplies the file when
+ * the server answers `LOAD DATA LOCAL INFILE` with a LOCAL INFILE request (the request itself reaches
+ * the sink like any packet); a sink without it has the server sent an empty file, and the response
+ * fails with ER 3948.
  */
-export type ResponseSink = (chunk: Uint8Array, resume: () => void) => boolean;
+export type ResponseSink = ((chunk: Uint8Array, resume: () => void) => boolean) & { readonly localInfile?: LocalInfileRelay };
+
+/** The way to the server for a LOCAL INFILE file: packets framed by the relay, with backpressure. */
+export interface LocalInfileUpload {
+  /** Sequence id of the file's first packet (the request's + 1); each packet after it counts on. */
+  readonly sequenceId: number;
+  /** The file name the server asked for, as it sent it. */
+  readonly fileName: Uint8Array;
+  /** Writes framed packets; false once the socket's buffer is full: wait for `drained()` before writing more. */
+  write(frames: Uint8Array): boolean;
+  /** Settles when the socket can take more; rejects if the connection closes. */
+  drained(): Promise<void>;
+}
+
+/**
+ * Sends a file to the server, ending with the empty packet that closes it; the statement's answer
+ * (OK or ERR) then goes to the sink. A rejection closes the backend connection, so a file cut short is
+ * never taken for a whole one.
+ */
+export type LocalInfileRelay = (upload: LocalInfileUpload) => Promise<void>;
 
 /** Prepared statements kept open per backend connection; the least recently used beyond it are closed. */
 export const STATEMENT_CACHE_SIZE = 256;
@@ -93,6 +119,11 @@ export class BackendConnection {
   private finishResponse: ((summary: ResponseSummary) => void) | undefined;
   private failResponse: ((error: Error) => void) | undefined;
   private paused = false;
+  /** A LOCAL INFILE file on its way to the server; the response ends only once it is sent. */
+  private upload: Promise<void> | undefined;
+  /** The sink had no relay: the server got an empty file, the client gets ER 3948. */
+  private uploadRefused = false;
+  private readonly drainWaiters: { resolve(): void; reject(error: Error): void }[] = [];
   onClosed: ((connection: BackendConnection) => void) | undefined;
   /** The pool that opened this connection, where it goes back. */
   pool: ShardPool | undefined;
@@ -156,7 +187,7 @@ export class BackendConnection {
       handshaking.handOver({
         data: (chunk) => connection.onData(chunk),
         close: (error) => connection.onClose(error),
-        drain: () => {},
+        drain: () => connection.onDrain(),
       });
       return connection;
     } catch (error) {
@@ -178,6 +209,7 @@ export class BackendConnection {
     this.lastUsedAt = Date.now();
     this.scanner.begin(kind);
     this.sink = sink;
+    this.uploadRefused = false;
     return new Promise<ResponseSummary>((resolve, reject) => {
       this.finishResponse = resolve;
       this.failResponse = reject;
@@ -263,20 +295,39 @@ export class BackendConnection {
       this.destroy(new BackendError("backend sent data while idle"));
       return;
     }
-    const end = this.scanner.feed(chunk);
-    const forwarded = end === chunk.length ? chunk : chunk.subarray(0, end);
-    if (forwarded.length > 0 && !this.sink(forwarded, this.resumeReading)) this.pause();
-    if (!this.scanner.done) return;
-    if (end !== chunk.length) {
-      this.destroy(new BackendError("backend sent more than one response"));
+    let start = 0;
+    for (;;) {
+      const end = this.scanner.feed(chunk, start);
+      const forwarded = start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end);
+      if (forwarded.length > 0 && !this.sink(forwarded, this.resumeReading)) this.pause();
+      if (this.closed) return;
+      if (this.scanner.awaitingFile) {
+        // Whatever follows the request (nothing, from a sane server) is scanned as the statement's answer.
+        this.startUpload();
+        if (end === chunk.length) return;
+        start = end;
+        continue;
+      }
+      if (!this.scanner.done) return;
+      if (end !== chunk.length) {
+        this.destroy(new BackendError("backend sent more than one response"));
+        return;
+      }
+      this.finish();
       return;
     }
+  }
+
+  /** The response is complete: resolves `send` (once a LOCAL INFILE upload still running is done too). */
+  private finish(): void {
+    if (this.upload || !this.finishResponse) return;
     this.statusFlags = this.scanner.statusFlags;
-    const resolve = this.finishResponse!;
+    const resolve = this.finishResponse;
     this.sink = undefined;
     this.finishResponse = undefined;
     this.failResponse = undefined;
-    const error = this.scanner.error ? MySqlError.fromPacket(this.scanner.error) : undefined;
+    let error = this.scanner.error ? MySqlError.fromPacket(this.scanner.error) : undefined;
+    if (this.uploadRefused) error ??= localFilesDisabled();
     const lastOk = this.scanner.oks[this.scanner.oks.length - 1];
     for (const ok of this.scanner.oks) if (ok.lastInsertId !== 0) this.lastInsertId = ok.lastInsertId;
     resolve({
@@ -286,17 +337,59 @@ export class BackendConnection {
     });
   }
 
+  /** The server asked for a LOCAL INFILE file: the sink's relay sends it (or an empty one goes instead). */
+  private startUpload(): void {
+    const sequenceId = (this.scanner.lastSequenceId + 1) & 0xff;
+    const fileName = this.scanner.localInfileName ?? new Uint8Array(0);
+    this.scanner.fileSent();
+    const upload: LocalInfileUpload = {
+      sequenceId,
+      fileName,
+      write: (frames) => {
+        if (this.closed) throw this.closeReason ?? new BackendError("backend connection is closed");
+        return this.socket.write(frames);
+      },
+      drained: () =>
+        this.closed
+          ? Promise.reject(this.closeReason ?? new BackendError("backend connection is closed"))
+          : new Promise<void>((resolve, reject) => this.drainWaiters.push({ resolve, reject })),
+    };
+    const relay = this.sink!.localInfile;
+    if (!relay) this.uploadRefused = true;
+    const running = relay ? relay(upload) : Promise.resolve().then(() => void upload.write(framePacket(new Uint8Array(0), sequenceId)));
+    this.upload = running.then(
+      () => {
+        this.upload = undefined;
+        if (this.scanner.done) this.finish();
+      },
+      (error: unknown) => {
+        this.upload = undefined;
+        this.destroy(error instanceof Error ? error : new BackendError(String(error)));
+      },
+    );
+  }
+
+  private onDrain(): void {
+    for (const waiter of this.drainWaiters.splice(0)) waiter.resolve();
+  }
+
   private onClose(error: Error | undefined): void {
     if (this.closed) return;
     this.closed = true;
     this.closeReason = error ?? new BackendError("backend connection closed");
     const fail = this.failResponse;
+    for (const waiter of this.drainWaiters.splice(0)) waiter.reject(this.closeReason);
     this.sink = undefined;
     this.finishResponse = undefined;
     this.failResponse = undefined;
     fail?.(new BackendError(`backend connection lost: ${this.closeReason.message}`));
     this.onClosed?.(this);
   }
+}
+
+/** MySQL's answer to LOAD DATA LOCAL when either side has local files off. */
+export function localFilesDisabled(): MySqlError {
+  return MySqlError.of("CLIENT_LOCAL_FILES_DISABLED", "Loading local data is disabled; this must be enabled on both the client and server sides");
 }
 
 export function commandPacket(command: number, argument: Uint8Array): Uint8Array {

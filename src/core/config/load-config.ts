@@ -232,6 +232,7 @@ function buildConfig(raw: RawConfig, readFile: ConfigFileReader, issues: IssueLi
       maxAllowedPacket: raw.server.max_allowed_packet,
       maxPreparedStatements: raw.server.max_prepared_statements,
       cachingSha2FullAuth: raw.server.caching_sha2_full_auth,
+      localInfile: raw.server.local_infile,
     },
     pool: {
       maxConnections: raw.pool.max_connections,

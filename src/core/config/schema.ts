@@ -81,6 +81,7 @@ const ServerSchema = obj({
   max_allowed_packet: v.optional(int(1024), 64 * 1024 * 1024),
   max_prepared_statements: v.optional(int(0), 1000),
   caching_sha2_full_auth: v.optional(bool(), false),
+  local_infile: v.optional(bool(), false),
 });
 
 const PoolSchema = obj({

@@ -130,6 +130,11 @@ export interface Config {
     maxPreparedStatements: number;
     /** Take caching_sha2_password's full path (TLS or RSA) on every login, as a cold MySQL cache would. */
     cachingSha2FullAuth: boolean;
+    /**
+     * MySQL's local_infile: LOAD DATA LOCAL INFILE into unsharded keyspaces, the client's file relayed
+     * to the backend; off, it is refused with ER 3948 before reaching a backend.
+     */
+    localInfile: boolean;
   };
   pool: {
     maxConnections: number;

@@ -13,8 +13,13 @@ import { decodePrepareOk, type PrepareOk } from "./stmt-packets.ts";
  *   definitions and the column definitions, each run ended by an EOF unless CLIENT_DEPRECATE_EOF.
  * COM_STMT_EXECUTE answers like COM_QUERY ("query"): OK, ERR, or column count, definitions and rows,
  * only its rows are binary (headed 0x00, never 0xFE or 0xFF, so rows never look like a terminator).
+ * - "cursor": COM_STMT_EXECUTE with CURSOR_TYPE_READ_ONLY. As "query", but a result set that opened a
+ *   cursor has no rows: it ends at the EOF after the column definitions, which carries
+ *   SERVER_STATUS_CURSOR_EXISTS (under CLIENT_DEPRECATE_EOF, at the OK headed 0xFE that replaces it,
+ *   which ends a result set anyway). A statement that opens no cursor (SHOW, INSERT) answers as usual.
+ * - "fetch": COM_STMT_FETCH's binary rows, then EOF (OK headed 0xFE under CLIENT_DEPRECATE_EOF); or ERR.
  */
-export type ResponseKind = "query" | "field-list" | "single" | "prepare";
+export type ResponseKind = "query" | "field-list" | "single" | "prepare" | "cursor" | "fetch";
 
 const enum State {
   First,
@@ -23,6 +28,8 @@ const enum State {
   Rows,
   Fields,
   Definitions,
+  /** The server asked for a LOCAL INFILE file; nothing more comes until the file was sent. */
+  LocalInfile,
   Done,
 }
 
@@ -54,8 +61,10 @@ export class ResponseScanner {
   error: ErrPacket | undefined;
   /** Terminal OKs of the statements in the response (one per result for multi-results). */
   oks: OkPacket[] = [];
-  /** The server asked for a LOCAL INFILE upload. */
+  /** The server asked for a LOCAL INFILE upload (at least once in this response). */
   localInfileRequested = false;
+  /** The file name of the last LOCAL INFILE request, as the server sent it. */
+  localInfileName: Uint8Array | undefined;
   resultSets = 0;
   /** The COM_STMT_PREPARE OK of a "prepare" response. */
   prepared: PrepareOk | undefined;
@@ -66,9 +75,19 @@ export class ResponseScanner {
     return this.state === State.Done;
   }
 
+  /** Stopped after a LOCAL INFILE request: the file must be sent, then `fileSent()` called. */
+  get awaitingFile(): boolean {
+    return this.state === State.LocalInfile;
+  }
+
+  /** The file (ended by its empty packet) went to the server: what follows is the statement's OK or ERR. */
+  fileSent(): void {
+    if (this.state === State.LocalInfile) this.state = State.First;
+  }
+
   begin(kind: ResponseKind): void {
     this.kind = kind;
-    this.state = kind === "field-list" ? State.Fields : State.First;
+    this.state = kind === "field-list" ? State.Fields : kind === "fetch" ? State.Rows : State.First;
     this.headerHave = 0;
     this.payloadLeft = -1;
     this.continues = false;
@@ -76,14 +95,18 @@ export class ResponseScanner {
     this.error = undefined;
     this.oks = [];
     this.localInfileRequested = false;
+    this.localInfileName = undefined;
     this.resultSets = 0;
     this.prepared = undefined;
   }
 
-  /** Consumes bytes of `chunk` from `start`; returns the offset where the response ended or chunk.length. */
+  /**
+   * Consumes bytes of `chunk` from `start`; returns the offset where the response ended (or stopped at a
+   * LOCAL INFILE request), else chunk.length.
+   */
   feed(chunk: Uint8Array, start = 0): number {
     let i = start;
-    while (i < chunk.length && this.state !== State.Done) {
+    while (i < chunk.length && this.state !== State.Done && this.state !== State.LocalInfile) {
       if (this.payloadLeft < 0) {
         while (this.headerHave < 4 && i < chunk.length) this.header[this.headerHave++] = chunk[i++]!;
         if (this.headerHave < 4) break;
@@ -156,6 +179,12 @@ export class ResponseScanner {
         if (--this.columnsLeft === 0) this.state = this.deprecateEof ? State.Rows : State.ColumnsEof;
         return;
       case State.ColumnsEof:
+        if (this.kind === "cursor" && payload![0] === PacketMarker.EOF && (eofStatus(payload!) & ServerStatus.CURSOR_EXISTS) !== 0) {
+          // The rows stay in the server's cursor, for COM_STMT_FETCH.
+          this.statusFlags = eofStatus(payload!);
+          this.state = State.Done;
+          return;
+        }
         this.state = State.Rows;
         return;
       case State.Rows:
@@ -179,7 +208,8 @@ export class ResponseScanner {
       this.onTerminal(payload);
     } else if (marker === PacketMarker.LOCAL_INFILE && this.kind === "query") {
       this.localInfileRequested = true;
-      this.state = State.Done;
+      this.localInfileName = payload.slice(1);
+      this.state = State.LocalInfile;
     } else if (this.kind === "single") {
       this.state = State.Done;
     } else {
@@ -204,18 +234,18 @@ export class ResponseScanner {
       return;
     }
     if (payload[0] === PacketMarker.EOF && payload.length < 7) {
-      const reader = new ByteReader(payload);
-      reader.skip(1);
-      if (reader.remaining >= 4) {
-        reader.u16();
-        this.statusFlags = reader.u16();
-      }
+      if (payload.length >= 5) this.statusFlags = eofStatus(payload);
     } else {
       const ok = decodeOk(payload);
       this.statusFlags = ok.statusFlags;
       this.oks.push(ok);
     }
-    const more = (this.statusFlags & ServerStatus.MORE_RESULTS_EXISTS) !== 0 && this.kind === "query";
+    const more = (this.statusFlags & ServerStatus.MORE_RESULTS_EXISTS) !== 0 && (this.kind === "query" || this.kind === "cursor");
     this.state = more ? State.First : State.Done;
   }
+}
+
+/** The status flags of an EOF packet (0xFE, warnings, status); 0 when it is too short to carry them. */
+function eofStatus(payload: Uint8Array): number {
+  return payload.length >= 5 ? payload[3]! | (payload[4]! << 8) : 0;
 }

@@ -49,6 +49,13 @@ export function encodeStatementCommand(command: number, statementId: number, row
   return writer.finish();
 }
 
+/** COM_STMT_FETCH: the statement whose cursor to read, and how many rows to send at most. */
+export function decodeFetch(payload: Uint8Array): { statementId: number; rows: number } {
+  const reader = new ByteReader(payload);
+  if (reader.u8() !== Command.STMT_FETCH) throw new ProtocolError("not a COM_STMT_FETCH packet");
+  return { statementId: reader.u32(), rows: reader.u32() };
+}
+
 export interface LongData {
   statementId: number;
   param: number;
@@ -65,7 +72,11 @@ export function decodeSendLongData(payload: Uint8Array): LongData {
   return { statementId: reader.u32(), param: reader.u16(), data: reader.rest() };
 }
 
-/** Cursor types in COM_STMT_EXECUTE's flags byte; anything but NO_CURSOR opens a server-side cursor. */
+/**
+ * Cursor types in COM_STMT_EXECUTE's flags byte. Servers implement READ_ONLY only (MariaDB and MySQL
+ * open a cursor when its bit is set and ignore FOR_UPDATE and SCROLLABLE alone); the cursor is then
+ * read with COM_STMT_FETCH.
+ */
 export const CursorType = { NO_CURSOR: 0, READ_ONLY: 1, FOR_UPDATE: 2, SCROLLABLE: 4 } as const;
 
 /**

@@ -1,9 +1,9 @@
 import { newScramble } from "../auth/scramble.ts";
-import { BackendError, type ResponseSink } from "../backend/backend-connection.ts";
+import { BackendError, type LocalInfileUpload, type ResponseSink } from "../backend/backend-connection.ts";
 import { ErrorCode, MySqlError } from "../errors.ts";
 import { statementDigest } from "../sql/digest.ts";
 import { decodeUtf8, ProtocolError } from "../protocol/bytes.ts";
-import { Capability, Collation, Command, ServerStatus } from "../protocol/constants.ts";
+import { Capability, Collation, Command, MAX_PACKET_PAYLOAD, ServerStatus } from "../protocol/constants.ts";
 import { encodeEof } from "../protocol/eof-packet.ts";
 import { encodeErr } from "../protocol/err-packet.ts";
 import { encodeHandshake } from "../protocol/handshake.ts";
@@ -29,12 +29,18 @@ export interface StatementTrace {
   errorCode?: number;
 }
 
-/** What the gateway offers clients; CLIENT_SSL is added only when TLS is configured. */
+/**
+ * What the gateway offers clients; CLIENT_SSL is added only when TLS is configured. CLIENT_LOCAL_FILES
+ * is always offered, as MySQL does: the client decides, and LOAD DATA LOCAL is refused (3948) unless
+ * `server.local_infile` is on too. CLIENT_COMPRESS never is: compression is not implemented, and a
+ * client that asks for it anyway is refused at the handshake.
+ */
 export const SERVER_CAPABILITIES =
   Capability.LONG_PASSWORD |
   Capability.FOUND_ROWS |
   Capability.LONG_FLAG |
   Capability.CONNECT_WITH_DB |
+  Capability.LOCAL_FILES |
   Capability.IGNORE_SPACE |
   Capability.PROTOCOL_41 |
   Capability.INTERACTIVE |
@@ -93,13 +99,19 @@ export class ClientConnection {
     return ((this.session?.clientCapabilities ?? 0) & Capability.DEPRECATE_EOF) !== 0;
   }
 
-  /** Streams backend bytes to the client, pausing the backend while the client's socket is full. */
-  readonly sink: ResponseSink = (chunk, resume) => {
-    this.responseStarted = true;
-    if (this.channel.socket.write(chunk)) return true;
-    this.resumeBackend = resume;
-    return false;
-  };
+  /**
+   * Streams backend bytes to the client, pausing the backend while the client's socket is full; a
+   * LOCAL INFILE request it passed on is answered with the client's file (`relayLocalInfile`).
+   */
+  readonly sink: ResponseSink = Object.assign(
+    (chunk: Uint8Array, resume: () => void) => {
+      this.responseStarted = true;
+      if (this.channel.socket.write(chunk)) return true;
+      this.resumeBackend = resume;
+      return false;
+    },
+    { localInfile: (upload: LocalInfileUpload) => this.relayLocalInfile(upload) },
+  );
 
   /** The current command framed for a backend (sequence id 0): the client's own bytes when possible. */
   framedCommand(payload: Uint8Array): Uint8Array {
@@ -158,6 +170,10 @@ export class ClientConnection {
       this.secure = secure;
       sequenceId = (first.sequenceId + 1) & 0xff;
       const hello = decodeHandshakeResponse(first.payload);
+      if (hello.capabilities & Capability.COMPRESS) {
+        // Never offered; a client that sets it would compress everything after the OK.
+        throw MySqlError.of("HANDSHAKE", "Bad handshake: this server does not support compression (CLIENT_COMPRESS); connect without it");
+      }
       const result = await authenticate(
         this.channel,
         {
@@ -171,9 +187,11 @@ export class ClientConnection {
       );
       sequenceId = result.nextSequenceId;
       if (result.error) throw result.error;
+      // CLIENT_LOCAL_FILES stays with the session only while the server side allows local files too.
+      const localFiles = config.server.localInfile ? Capability.LOCAL_FILES : 0;
       const session = new Session(
         result.user,
-        hello.capabilities & SERVER_CAPABILITIES,
+        hello.capabilities & ((SERVER_CAPABILITIES & ~Capability.LOCAL_FILES) | localFiles),
         hello.characterSet || Collation.UTF8MB4_GENERAL_CI,
         this.context.logger,
       );
@@ -371,6 +389,42 @@ export class ClientConnection {
   /** Replaces the session after a successful COM_CHANGE_USER. */
   replaceSession(session: Session): void {
     this.session = session;
+  }
+
+  /**
+   * The client's LOCAL INFILE file, packet by packet, on to the backend that asked for it, up to and with
+   * the empty packet that ends it: each packet goes on as it comes (no file is held whole), under the
+   * backend's sequence ids (the same as the client's: the command went on framed as the client framed
+   * it), and the client's socket is paused while the backend's is full. A packet over max_allowed_packet
+   * ends the connection, as in mysqld.
+   */
+  private async relayLocalInfile(upload: LocalInfileUpload): Promise<void> {
+    let sequenceId = upload.sequenceId;
+    for (;;) {
+      let packet: Packet;
+      try {
+        packet = await this.commandIO.next();
+      } catch (error) {
+        if (error instanceof RangeError && !this.closed) {
+          this.sendErr((sequenceId + 1) & 0xff, MySqlError.of("NET_PACKET_TOO_LARGE", "Got a packet bigger than 'max_allowed_packet' bytes"));
+          this.close();
+        }
+        throw error;
+      }
+      const { payload, frame } = packet;
+      const sameFrame = frame !== undefined && frame[3] === sequenceId;
+      const frames = sameFrame ? frame : framePacket(payload, sequenceId);
+      sequenceId = (sequenceId + Math.floor(payload.length / MAX_PACKET_PAYLOAD) + 1) & 0xff;
+      if (!upload.write(frames)) {
+        this.channel.socket.pause();
+        try {
+          await upload.drained();
+        } finally {
+          if (!this.closed) this.channel.socket.resume();
+        }
+      }
+      if (payload.length === 0) return;
+    }
   }
 
   /** Packet exchange inside a command (COM_CHANGE_USER's auth switch), while the command loop waits. */

@@ -1,5 +1,20 @@
+import type { BackendConnection } from "../backend/backend-connection.ts";
+import type { ShardPool } from "../backend/shard-pool.ts";
+import type { BackendStatement } from "../backend/statement-cache.ts";
 import { MySqlError } from "../errors.ts";
 import type { StatementNeeds } from "./session.ts";
+
+/**
+ * A server-side cursor a client's execute opened (CURSOR_TYPE_READ_ONLY): its rows wait in the backend
+ * statement `backend` on `connection`, which the session holds until the cursor ends.
+ */
+export interface OpenCursor {
+  pool: ShardPool;
+  connection: BackendConnection;
+  backend: BackendStatement;
+  /** The backend statement's key in the connection's cache: a copy of the statement of the cursor's own. */
+  key: string;
+}
 
 /** A statement a client prepared (COM_STMT_PREPARE), under the id the gateway gave it. */
 export interface ClientStatement {
@@ -20,6 +35,8 @@ export interface ClientStatement {
   longDataBytes: number;
   /** Reported by the next execute, as mysqld does: long data has no response of its own. */
   longDataError: MySqlError | undefined;
+  /** The cursor its last execute opened, until fetched to the end, reset, closed or executed again. */
+  cursor: OpenCursor | undefined;
 }
 
 export type NewStatement = Pick<ClientStatement, "sql" | "text" | "keyspace" | "params" | "needs">;
@@ -50,6 +67,7 @@ export class ClientStatements {
       longData: new Map(),
       longDataBytes: 0,
       longDataError: undefined,
+      cursor: undefined,
     };
     this.byId.set(id, entry);
     return entry;
@@ -58,6 +76,10 @@ export class ClientStatements {
   /** MariaDB's id 0xFFFFFFFF names the last statement prepared (so a client can pipeline prepare and execute). */
   get(id: number): ClientStatement | undefined {
     return this.byId.get(id === LAST_PREPARED ? this.nextId - 1 : id);
+  }
+
+  values(): IterableIterator<ClientStatement> {
+    return this.byId.values();
   }
 
   delete(id: number): void {

@@ -1,6 +1,8 @@
+import { localFilesDisabled } from "../backend/backend-connection.ts";
 import type { ShardPool } from "../backend/shard-pool.ts";
 import { MySqlError } from "../errors.ts";
 import { decodeUtf8 } from "../protocol/bytes.ts";
+import { Capability } from "../protocol/constants.ts";
 import type { KeyspaceRoute, RoutingSnapshot } from "../routing-snapshot.ts";
 import { classifyStatement } from "../sql/classify.ts";
 import type { OtherStatement } from "../sql/classify-types.ts";
@@ -8,6 +10,7 @@ import type { ClientConnection } from "./client-connection.ts";
 import { answerSelectGateway, answerShowDatabases } from "./gateway-answers.ts";
 import { checkKeyspaceAccess, mayUseKeyspace } from "./keyspace-access.ts";
 import { handleKill } from "./kill-command.ts";
+import { findLoadData } from "./load-data.ts";
 import { handlePlanned } from "./planned-query.ts";
 import { handleSet } from "./set-command.ts";
 import type { Session } from "./session.ts";
@@ -75,13 +78,14 @@ async function forward(
     client.trace!.plan = "Kill";
     return handleKill(client, session, sql, reply);
   }
+  const loadInto = statement.firstKeyword === "LOAD" || statement.statementCount > 1 ? loadDataKeyspace(client, session, snapshot, statement, sql) : undefined;
   checkForwardable(session, statement);
-  const sharded = shardedKeyspace(session, snapshot, statement.qualifiers);
+  const sharded = loadInto ? undefined : shardedKeyspace(session, snapshot, statement.qualifiers);
   if (sharded || isExplainPlan(sql)) {
     const route = sharded ?? targetKeyspace(client, session, snapshot, statement.qualifiers);
     return handlePlanned(client, session, snapshot, route, statement, sql, payload, reply);
   }
-  const route = targetKeyspace(client, session, snapshot, statement.qualifiers);
+  const route = loadInto ?? targetKeyspace(client, session, snapshot, statement.qualifiers);
   const pool = unshardedPool(route);
   Object.assign(client.trace!, { keyspace: route.config.name, shards: [pool.name] });
   const summary = await session.execute(pool, client.framedCommand(payload), "query", client.sink, {
@@ -89,6 +93,41 @@ async function forward(
     usesLastInsertId: statement.usesLastInsertId,
   });
   client.trace!.errorCode = summary.error?.code;
+}
+
+/**
+ * LOAD DATA runs on unsharded keyspaces only, as the client's statement (the server reads its own disk,
+ * or asks the client for the file with LOCAL): in the keyspace `INTO TABLE ks.t` names, else the
+ * session's; a sharded one is refused (1235). LOCAL needs `server.local_infile` and a client that set
+ * CLIENT_LOCAL_FILES (the session keeps the flag only when both held at connect): else ER 3948, as
+ * mysqld answers with local_infile off, before any backend sees the statement. Returns the keyspace a
+ * lone LOAD DATA statement names, to run it there.
+ */
+function loadDataKeyspace(
+  client: ClientConnection,
+  session: Session,
+  snapshot: RoutingSnapshot,
+  statement: OtherStatement,
+  sql: string,
+): KeyspaceRoute | undefined {
+  const loads = findLoadData(sql);
+  if (loads.length === 0) return undefined;
+  const localFiles = snapshot.config.server.localInfile && (session.clientCapabilities & Capability.LOCAL_FILES) !== 0;
+  if (!localFiles && loads.some((load) => load.local)) throw localFilesDisabled();
+  for (const load of loads) {
+    const named = load.keyspace === undefined ? undefined : snapshot.keyspace(load.keyspace);
+    const into = named ?? (session.keyspace === undefined ? undefined : snapshot.keyspace(session.keyspace));
+    if (into?.config.sharded) {
+      throw MySqlError.of(
+        "NOT_SUPPORTED_YET",
+        `LOAD DATA into sharded keyspace '${into.config.name}' is not supported: the gateway does not split a file's rows by vindex; use INSERT statements`,
+      );
+    }
+  }
+  const keyspace = loads[0]!.keyspace;
+  if (statement.statementCount > 1 || keyspace === undefined || !snapshot.keyspace(keyspace)) return undefined;
+  checkKeyspaceAccess(snapshot, session, keyspace, client.remoteHost);
+  return snapshot.keyspace(keyspace);
 }
 
 /** Refuses what a statement sent as is to a shard must not do: write as a read-only user, change database. */

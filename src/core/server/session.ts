@@ -35,6 +35,8 @@ export class Session {
   readonly statements = new ClientStatements();
   private readonly transaction = new Map<string, BackendConnection>();
   private readonly reserved = new Map<string, BackendConnection>();
+  /** Connections kept because server-side cursors (prepared statements') are open on them, by shard name. */
+  private readonly cursorHolds = new Map<string, { connection: BackendConnection; closeCursors: (connection: BackendConnection) => Promise<void> }>();
   /** The backend statement running for the client now, for KILL QUERY. */
   private active: { pool: ShardPool; connection: BackendConnection } | undefined;
 
@@ -134,6 +136,26 @@ export class Session {
     if (failure !== undefined) throw failure;
   }
 
+  /**
+   * Keeps the session's connection to shard `name` between commands while cursors are open on it (a
+   * cursor lives in one backend session). `closeCursors` ends them on the backend if the client leaves
+   * or resets first; then the connection goes back to its pool like any other.
+   */
+  holdForCursors(name: string, connection: BackendConnection, closeCursors: (connection: BackendConnection) => Promise<void>): void {
+    this.cursorHolds.set(name, { connection, closeCursors });
+  }
+
+  /**
+   * No cursor is open on the connection to shard `name` any more: it goes back to its pool (once the
+   * command running on it ends), unless a transaction or reserved state keeps it.
+   */
+  endCursorHold(name: string): void {
+    const hold = this.cursorHolds.get(name);
+    if (!hold) return;
+    this.cursorHolds.delete(name);
+    if (this.active?.connection !== hold.connection && !hold.connection.isClosed) this.giveBack(name, hold.connection);
+  }
+
   /** Stops the statement running for this session, if any, by killing its query on the backend. */
   async killRunningQuery(): Promise<void> {
     const active = this.active;
@@ -144,17 +166,24 @@ export class Session {
   async releaseAll(): Promise<void> {
     this.pendingBegin = undefined;
     await this.killRunningQuery();
-    const held = new Map<BackendConnection, { inTransaction: boolean; reserved: boolean }>();
+    type Held = { inTransaction: boolean; reserved: boolean; closeCursors?: (connection: BackendConnection) => Promise<void> };
+    const held = new Map<BackendConnection, Held>();
     for (const connection of this.transaction.values()) held.set(connection, { inTransaction: true, reserved: false });
     for (const connection of this.reserved.values()) {
       const entry = held.get(connection);
       if (entry) entry.reserved = true;
       else held.set(connection, { inTransaction: false, reserved: true });
     }
+    for (const { connection, closeCursors } of this.cursorHolds.values()) {
+      const entry = held.get(connection);
+      if (entry) entry.closeCursors = closeCursors;
+      else held.set(connection, { inTransaction: false, reserved: false, closeCursors });
+    }
     this.transaction.clear();
     this.reserved.clear();
+    this.cursorHolds.clear();
     await Promise.all(
-      [...held].map(async ([connection, { inTransaction, reserved }]) => {
+      [...held].map(async ([connection, { inTransaction, reserved, closeCursors }]) => {
         const pool = connection.pool!;
         if (connection.isBusy) {
           // Mid-statement: the only way to stop it and free its locks is to close it and kill the thread.
@@ -169,6 +198,7 @@ export class Session {
           return;
         }
         try {
+          if (closeCursors) await closeCursors(connection);
           if (inTransaction) await connection.query("ROLLBACK");
           pool.release(connection);
         } catch {
@@ -180,12 +210,15 @@ export class Session {
 
   private async connectionFor(pool: ShardPool, needs: StatementNeeds): Promise<BackendConnection> {
     // Looked up by shard name: a transaction that began before a reload keeps its connection to the shard's old primary.
-    let connection = this.transaction.get(pool.name) ?? this.reserved.get(pool.name);
+    // A cursor's connection lost (server restart, idle kill) took its cursors along: the session goes on without it.
+    if (this.cursorHolds.get(pool.name)?.connection.isClosed) this.cursorHolds.delete(pool.name);
+    let connection = this.transaction.get(pool.name) ?? this.reserved.get(pool.name) ?? this.cursorHolds.get(pool.name)?.connection;
     const fresh = connection === undefined;
     connection ??= await pool.acquire(this.flavor);
     try {
       await this.synchronize(connection, needs);
-      if (fresh && this.pendingBegin !== undefined) {
+      // A reserved connection joins the transaction too: it is not fresh, but not in it yet either.
+      if (this.pendingBegin !== undefined && !this.transaction.has(pool.name)) {
         await connection.query(this.pendingBegin);
         this.transaction.set(pool.name, connection);
       }
@@ -233,12 +266,14 @@ export class Session {
   /** Back to the pool that opened it (after a reload, maybe a retired one, which then closes it). */
   private giveBack(name: string, connection: BackendConnection): void {
     if (this.transaction.get(name) === connection || this.reserved.get(name) === connection) return;
+    if (this.cursorHolds.get(name)?.connection === connection) return;
     connection.pool!.release(connection);
   }
 
   private forget(name: string, connection: BackendConnection): void {
     if (this.transaction.get(name) === connection) this.transaction.delete(name);
     if (this.reserved.get(name) === connection) this.reserved.delete(name);
+    if (this.cursorHolds.get(name)?.connection === connection) this.cursorHolds.delete(name);
     connection.pool!.discard(connection);
   }
 }
