@@ -9,6 +9,8 @@ export interface BunSocket<Data> {
   data: Data;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
   /** Unbuffered: returns how many bytes the kernel took (possibly fewer than given), -1 when closed. */
   write(data: Uint8Array, byteOffset?: number, byteLength?: number): number;
   /**
@@ -36,8 +38,6 @@ export interface BunTlsOptions {
   ca?: string;
   serverName?: string;
   rejectUnauthorized?: boolean;
-  /** Undocumented in bun-types, honoured by upgradeTLS: take the server side of the handshake. */
-  isServer?: boolean;
 }
 
 /** One set of handlers per listener (or per `Bun.connect`), shared by its sockets. */
@@ -60,6 +60,8 @@ export interface BunSocketOptions<Data> {
   socket: BunSocketHandler<Data>;
   /** false (Bun's default) closes the socket when the peer sends FIN, dropping what was not yet sent. */
   allowHalfOpen?: boolean;
+  /** A TLS listener (`Bun.listen`): `open` comes at accept, `handshake` once the handshake is done. */
+  tls?: BunTlsOptions;
 }
 
 export interface BunTcpListener {

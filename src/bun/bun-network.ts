@@ -10,9 +10,14 @@
  * reading until the peer's FIN, and a peer's FIN ends our side once the queue is sent. Bun's own
  * `end()` stops reading at once (the peer's last bytes are lost, unread ones turn into an RST), and
  * with Bun's default `allowHalfOpen: false` a peer's FIN closes the socket with the queue unsent.
+ *
+ * Server-side TLS (the client's SSLRequest) goes through src/net/loopback-tls.ts rather than
+ * `upgradeTLS`, which can't be handed the ClientHello already read together with the SSLRequest: the
+ * accepted socket stays plain and is relayed to a private `Bun.listen({ tls })` listener on loopback.
  */
 import type { ByteSocket, Network, SocketEvents, SocketListener, TlsClientOptions, TlsServerOptions } from "../core/socket.ts";
 import { Inbox } from "../net/inbox.ts";
+import { LoopbackTlsTerminator, type LoopbackTlsDriver } from "../net/loopback-tls.ts";
 import { WriteQueue } from "../net/write-queue.ts";
 import { bunGlobal, type BunSocket, type BunSocketHandler, type BunTlsOptions } from "./bun-api.ts";
 
@@ -30,9 +35,18 @@ class BunByteSocket implements ByteSocket {
   private closed = false;
   /** Set once `startTls` took this socket over: its events then belong to the TLS socket. */
   private upgraded = false;
-  /** Pending `startTls`: settled by the TLS socket's `handshake` handler. */
+  /**
+   * Pending `startTls` (or, `server`, an accept of the private TLS listener): settled by the TLS
+   * socket's `handshake` handler.
+   */
   handshake:
-    | { resolve(socket: ByteSocket): void; reject(error: Error): void; rejectUnauthorized: boolean; checkHostname: boolean }
+    | {
+        resolve(socket: ByteSocket): void;
+        reject(error: Error): void;
+        rejectUnauthorized: boolean;
+        checkHostname: boolean;
+        server?: boolean;
+      }
     | undefined;
 
   constructor(private readonly socket: Socket) {
@@ -46,6 +60,14 @@ class BunByteSocket implements ByteSocket {
 
   get remotePort(): number {
     return this.socket.remotePort ?? 0;
+  }
+
+  get localAddress(): string {
+    return this.socket.localAddress ?? "";
+  }
+
+  get localPort(): number {
+    return this.socket.localPort ?? 0;
   }
 
   listen(events: SocketEvents): void {
@@ -97,20 +119,19 @@ class BunByteSocket implements ByteSocket {
 
   startTls(options: { server: TlsServerOptions } | { client: TlsClientOptions }, received?: Uint8Array): Promise<ByteSocket> {
     if (this.closed || this.upgraded) return Promise.reject(new Error("startTls on a closed socket"));
+    // The server side is relayed to a private TLS listener, which takes the bytes already read too.
+    if ("server" in options) return loopbackTls.upgrade(this, received, options.server);
     if (received !== undefined && received.length > 0) {
       return Promise.reject(new Error("Bun's upgradeTLS can't replay TLS bytes that were already read"));
     }
-    const tls: BunTlsOptions =
-      "server" in options
-        ? { ...options.server, isServer: true }
-        : {
-            ca: options.client.ca,
-            serverName: options.client.servername,
-            // Without the name check, verified in the `handshake` handler, which lets a name mismatch through.
-            rejectUnauthorized: options.client.rejectUnauthorized !== false && options.client.checkHostname !== false,
-          };
-    const verify = "client" in options && options.client.rejectUnauthorized !== false;
-    const checkHostname = !("client" in options) || options.client.checkHostname !== false;
+    const tls: BunTlsOptions = {
+      ca: options.client.ca,
+      serverName: options.client.servername,
+      // Without the name check, verified in the `handshake` handler, which lets a name mismatch through.
+      rejectUnauthorized: options.client.rejectUnauthorized !== false && options.client.checkHostname !== false,
+    };
+    const verify = options.client.rejectUnauthorized !== false;
+    const checkHostname = options.client.checkHostname !== false;
     return new Promise<ByteSocket>((resolve, reject) => {
       this.upgraded = true;
       this.socket.pause();
@@ -185,6 +206,12 @@ const tlsHandlers: BunSocketHandler<BunByteSocket | undefined> = {
     const pending = adapter?.handshake;
     if (adapter === undefined || pending === undefined) return;
     adapter.handshake = undefined;
+    if (pending.server) {
+      // No client certificates are asked for: `authorizationError` says nothing about this handshake.
+      if (success) pending.resolve(adapter);
+      else pending.reject(authorizationError ?? new Error("TLS handshake failed"));
+      return;
+    }
     const nameOnly = (authorizationError as { code?: string } | null)?.code === "ERR_TLS_CERT_ALTNAME_INVALID";
     const failed = !success || (authorizationError !== null && authorizationError !== undefined);
     if (failed && pending.rejectUnauthorized && !(nameOnly && !pending.checkHostname)) {
@@ -200,11 +227,77 @@ function connectError(host: string, port: number, error: unknown): Error {
   return new Error(`connect to ${host}:${port} failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 
-export const bunNetwork: Network = {
-  // MySQL clients send their ClientHello right behind the SSLRequest, mostly in the same read.
-  serverTlsUnsupported:
-    "Bun's upgradeTLS can't be handed the TLS bytes already read with the SSLRequest (MySQL clients send their ClientHello right behind it)",
+/** The private TLS listener and its links for server-side `startTls` (src/net/loopback-tls.ts). */
+const loopbackDriver: LoopbackTlsDriver = {
+  async listenTls(options, onAccept) {
+    const listener = bunGlobal().listen<BunByteSocket | undefined>({
+      hostname: "127.0.0.1",
+      port: 0,
+      allowHalfOpen: true,
+      tls: { cert: options.cert, key: options.key, ca: options.ca },
+      socket: {
+        ...tlsHandlers,
+        // At accept, held still (Bun would run the handshake by itself) until it is known to be a link.
+        open: (socket) => {
+          const adapter = new BunByteSocket(socket);
+          socket.pause();
+          const handshake = new Promise<ByteSocket>((resolve, reject) => {
+            adapter.handshake = { resolve, reject, rejectUnauthorized: false, checkHostname: false, server: true };
+          });
+          handshake.catch(() => {}); // a dropped stranger's
+          onAccept({
+            remoteAddress: adapter.remoteAddress,
+            remotePort: adapter.remotePort,
+            handshake: () => {
+              socket.resume();
+              return handshake;
+            },
+            destroy: () => adapter.destroy(),
+          });
+        },
+      },
+    });
+    return { port: listener.port, close: () => listener.stop(false) };
+  },
 
+  async dial(port) {
+    const socket = await connectBun("127.0.0.1", port, 10_000);
+    return { socket, localAddress: socket.localAddress, localPort: socket.localPort };
+  },
+};
+
+const loopbackTls = new LoopbackTlsTerminator(loopbackDriver);
+
+function connectBun(host: string, port: number, timeoutMs: number): Promise<BunByteSocket> {
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      reject(new Error(`connect to ${host}:${port} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    bunGlobal()
+      .connect<BunByteSocket | undefined>({
+        hostname: host,
+        port,
+        allowHalfOpen: true,
+        socket: { ...socketHandlers, open: (socket) => void new BunByteSocket(socket), connectError: () => {} },
+      })
+      .then(
+        (socket) => {
+          clearTimeout(timer);
+          const adapter = socket.data ?? new BunByteSocket(socket);
+          if (timedOut) adapter.destroy();
+          else resolve(adapter);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(connectError(host, port, error));
+        },
+      );
+  });
+}
+
+export const bunNetwork: Network = {
   async listen(host: string, port: number, onSocket: (socket: ByteSocket) => void): Promise<SocketListener> {
     const listener = bunGlobal().listen<BunByteSocket | undefined>({
       hostname: host,
@@ -221,31 +314,6 @@ export const bunNetwork: Network = {
   },
 
   connect(host: string, port: number, timeoutMs = 10_000): Promise<ByteSocket> {
-    return new Promise((resolve, reject) => {
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        reject(new Error(`connect to ${host}:${port} timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      bunGlobal()
-        .connect<BunByteSocket | undefined>({
-          hostname: host,
-          port,
-          allowHalfOpen: true,
-          socket: { ...socketHandlers, open: (socket) => void new BunByteSocket(socket), connectError: () => {} },
-        })
-        .then(
-          (socket) => {
-            clearTimeout(timer);
-            const adapter = socket.data ?? new BunByteSocket(socket);
-            if (timedOut) adapter.destroy();
-            else resolve(adapter);
-          },
-          (error: unknown) => {
-            clearTimeout(timer);
-            reject(connectError(host, port, error));
-          },
-        );
-    });
+    return connectBun(host, port, timeoutMs);
   },
 };

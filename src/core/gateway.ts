@@ -225,7 +225,7 @@ function checkServerTls(config: Config, network: Network): void {
   throw new ConfigError([
     {
       path: "listen.tls",
-      message: `client TLS is not available on this runtime: ${network.serverTlsUnsupported}; run the gateway on Node or Bun, or leave listen.tls out`,
+      message: `client TLS is not available on this runtime: ${network.serverTlsUnsupported}; run the gateway on Node, Bun or Deno, or leave listen.tls out`,
     },
   ]);
 }

@@ -11,6 +11,7 @@ export interface DenoNetAddr {
 
 export interface DenoConn {
   readonly remoteAddr: DenoNetAddr;
+  readonly localAddr: DenoNetAddr;
   /** Resolves to the bytes read into `buffer`, or null at end of stream. */
   read(buffer: Uint8Array): Promise<number | null>;
   /** Resolves to how many bytes were written (possibly fewer than given). */

@@ -4,9 +4,14 @@
  * Deno's connections are promise-based: one read loop per socket (parked while paused, so a paused
  * socket lets TCP push back on the peer) and one write loop draining a queue (`conn.write` may take
  * fewer bytes than given, and small packets queued behind a slow write go out as one).
+ *
+ * Server-side TLS (the client's SSLRequest): Deno's API can't upgrade an accepted connection
+ * (`Deno.startTls` is a client), so the connection stays plain and is relayed to a private TLS
+ * listener on loopback (src/net/loopback-tls.ts).
  */
 import type { ByteSocket, Network, SocketEvents, SocketListener, TlsClientOptions, TlsServerOptions } from "../core/socket.ts";
 import { Inbox } from "../net/inbox.ts";
+import { LoopbackTlsTerminator, type LoopbackTlsDriver } from "../net/loopback-tls.ts";
 import { WriteQueue } from "../net/write-queue.ts";
 import { denoGlobal, type DenoConn } from "./deno-api.ts";
 
@@ -45,6 +50,14 @@ class DenoByteSocket implements ByteSocket {
 
   get remotePort(): number {
     return this.conn.remoteAddr.port;
+  }
+
+  get localAddress(): string {
+    return this.conn.localAddr.hostname;
+  }
+
+  get localPort(): number {
+    return this.conn.localAddr.port;
   }
 
   /** Reading starts here: until then the bytes wait in the kernel, as the contract wants. */
@@ -86,16 +99,17 @@ class DenoByteSocket implements ByteSocket {
   }
 
   /**
-   * Client side only, and only with no read pending (Deno refuses to upgrade a connection that is
-   * being read): `pause()` inside the `data` callback that brought the peer's go-ahead, then call this.
-   * Deno's API has no server-side in-place upgrade (Deno.startTls is a client), so that is refused.
+   * The server side is relayed to a private TLS listener (the module comment), which takes the bytes
+   * already read too. The client side upgrades in place with `Deno.startTls`, only with no read
+   * pending (Deno refuses to upgrade a connection that is being read): `pause()` inside the `data`
+   * callback that brought the peer's go-ahead, then call this.
    */
   async startTls(options: { server: TlsServerOptions } | { client: TlsClientOptions }, received?: Uint8Array): Promise<ByteSocket> {
+    if (this.closed || this.upgraded) throw new Error("startTls on a closed socket");
+    if ("server" in options) return loopbackTls.upgrade(this, received, options.server);
     if (received !== undefined && received.length > 0) throw new Error("Deno.startTls can't replay TLS bytes that were already read");
-    if ("server" in options) throw new Error("Deno cannot upgrade an accepted connection to TLS in place (Deno.startTls is client-only)");
     const { ca, servername, rejectUnauthorized } = options.client;
     if (rejectUnauthorized === false) throw new Error("Deno cannot skip certificate verification for one connection");
-    if (this.closed || this.upgraded) throw new Error("startTls on a closed socket");
     if (this.reading) throw new Error("startTls while a read is pending: pause() the socket inside its data callback first");
     if (this.writing) await new Promise<void>((resolve) => (this.flushed = resolve));
     this.upgraded = true;
@@ -207,9 +221,36 @@ function isListenerClosed(error: unknown): boolean {
   return error instanceof BadResource || error instanceof Interrupted;
 }
 
-export const denoNetwork: Network = {
-  serverTlsUnsupported: "Deno cannot upgrade an accepted connection to TLS in place (Deno.startTls is client-only)",
+/**
+ * The private TLS listener and its links for server-side `startTls` (src/net/loopback-tls.ts). The
+ * listener is Node's socket adapter (node:net and node:tls, which Deno implements), not
+ * `Deno.listenTls`: the connections that one accepts can't have TCP_NODELAY, and a reply written in
+ * two parts then waits ~40 ms (Nagle's algorithm against the relay's delayed ACK of the first).
+ */
+const loopbackDriver: LoopbackTlsDriver = {
+  async listenTls(options, onAccept) {
+    // Loaded on first use: node:net and node:tls add ~15 ms to every start-up, TLS or not.
+    const { nodeNetwork } = await import("../node/node-network.ts");
+    const listener = await nodeNetwork.listen("127.0.0.1", 0, (socket) =>
+      onAccept({
+        remoteAddress: socket.remoteAddress,
+        remotePort: socket.remotePort,
+        handshake: () => socket.startTls!({ server: options }),
+        destroy: () => socket.destroy(),
+      }),
+    );
+    return { port: listener.port, close: () => void listener.close() };
+  },
 
+  async dial(port) {
+    const socket = await connectDeno("127.0.0.1", port, 10_000);
+    return { socket, localAddress: socket.localAddress, localPort: socket.localPort };
+  },
+};
+
+const loopbackTls = new LoopbackTlsTerminator(loopbackDriver);
+
+export const denoNetwork: Network = {
   async listen(host: string, port: number, onSocket: (socket: ByteSocket) => void): Promise<SocketListener> {
     const listener = denoGlobal().listen({ hostname: host, port, transport: "tcp" });
     let closed = false;
@@ -239,25 +280,29 @@ export const denoNetwork: Network = {
   },
 
   connect(host: string, port: number, timeoutMs = 10_000): Promise<ByteSocket> {
-    return new Promise((resolve, reject) => {
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        reject(new Error(`connect to ${host}:${port} timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      denoGlobal()
-        .connect({ hostname: host, port, transport: "tcp" })
-        .then(
-          (conn) => {
-            clearTimeout(timer);
-            if (timedOut) conn.close();
-            else resolve(new DenoByteSocket(conn));
-          },
-          (error: unknown) => {
-            clearTimeout(timer);
-            reject(new Error(`connect to ${host}:${port} failed: ${asError(error).message}`));
-          },
-        );
-    });
+    return connectDeno(host, port, timeoutMs);
   },
 };
+
+function connectDeno(host: string, port: number, timeoutMs: number): Promise<DenoByteSocket> {
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      reject(new Error(`connect to ${host}:${port} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    denoGlobal()
+      .connect({ hostname: host, port, transport: "tcp" })
+      .then(
+        (conn) => {
+          clearTimeout(timer);
+          if (timedOut) conn.close();
+          else resolve(new DenoByteSocket(conn));
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(new Error(`connect to ${host}:${port} failed: ${asError(error).message}`));
+        },
+      );
+  });
+}

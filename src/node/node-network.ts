@@ -64,6 +64,8 @@ class NodeByteSocket implements ByteSocket {
         const secure = new tls.TLSSocket(this.socket, { isServer: true, ...options.server });
         secure.once("secure", () => resolve(secure));
         secure.once("error", reject);
+        // A client that gives up mid-handshake (it doesn't trust the certificate) only closes the socket.
+        secure.once("close", () => reject(new Error("the client closed the connection during the TLS handshake")));
       } else {
         const { ca, servername, rejectUnauthorized, checkHostname } = options.client;
         // An IP address goes in `host` (checked against IP SANs): RFC 6066 forbids it as SNI.
