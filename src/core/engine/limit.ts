@@ -1,7 +1,7 @@
 import { MySqlError } from "../errors.ts";
 import type { BindValues, PlanDescription, Primitive, VCursor } from "./primitive.ts";
 import { withRows, type QueryResult } from "./query-result.ts";
-import { describeValue, valueOf, type RouteValue } from "./route-value.ts";
+import { describeValue, routingKey, valueOf, type RouteValue } from "./route-value.ts";
 
 /** `LIMIT count OFFSET offset` applied at the gateway (the shards were asked for offset + count rows each). */
 export class Limit implements Primitive {
@@ -26,7 +26,8 @@ export class Limit implements Primitive {
 }
 
 export function limitNumber(value: RouteValue, bind: BindValues): number {
-  const v = valueOf(value, bind);
+  // A driver's DOUBLE parameter (`10e0`) that holds an integer is taken as that integer, as MariaDB takes it.
+  const v = routingKey(valueOf(value, bind));
   if (v.kind === "int" || v.kind === "uint") return v.value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v.value);
   throw MySqlError.of("PARSE", "LIMIT takes integer arguments");
 }

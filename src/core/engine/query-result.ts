@@ -62,20 +62,3 @@ function sumInfo(infos: readonly string[]): string {
   });
 }
 
-/**
- * A multi-row INSERT split across shards, answered as one server would: its info text counts every
- * row (`Records: 3  Duplicates: 1  Warnings: 0`). A shard sent one row says nothing in its info; its
- * affected rows tell instead (1: inserted; 2: updated or replaced; 0: left as it was or ignored).
- */
-export function mergeInsertResults(results: readonly QueryResult[], rowCounts: readonly number[]): QueryResult {
-  const merged = concatResults(results);
-  const records = rowCounts.reduce((a, b) => a + b, 0);
-  if (records < 2) return merged;
-  let duplicates = 0n;
-  results.forEach((result, i) => {
-    const counted = /Duplicates: (\d+)/.exec(result.info);
-    if (counted) duplicates += BigInt(counted[1]!);
-    else if (rowCounts[i] === 1 && result.affectedRows !== 1n) duplicates += 1n;
-  });
-  return { ...merged, info: `Records: ${records}  Duplicates: ${duplicates}  Warnings: ${merged.warnings}` };
-}

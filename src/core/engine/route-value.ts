@@ -40,3 +40,14 @@ function negate(value: SqlValue): SqlValue {
       return value;
   }
 }
+
+/**
+ * The value a vindex maps: a float or decimal with no fraction (`1e0` from a driver's DOUBLE parameter,
+ * `5.0`) as the integer it equals, since the server compares it with the column as that integer.
+ */
+export function routingKey(value: SqlValue): SqlValue {
+  if (value.kind !== "float" && value.kind !== "decimal") return value;
+  const number = Number(value.text);
+  if (!Number.isInteger(number) || !Number.isSafeInteger(number)) return value;
+  return { kind: "int", value: BigInt(number) };
+}

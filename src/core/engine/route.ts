@@ -5,7 +5,7 @@ import type { BindValues, PlanDescription, Primitive, ShardQuery, VCursor } from
 import { concatResults, type QueryResult } from "./query-result.ts";
 import { limitNumber } from "./limit.ts";
 import type { QueryTemplate } from "./query-template.ts";
-import { describeValue, sourceOf, valueOf, type RouteValue } from "./route-value.ts";
+import { describeValue, routingKey, sourceOf, valueOf, type RouteValue } from "./route-value.ts";
 
 /**
  * Vitess's route opcodes: which shards a statement goes to.
@@ -48,7 +48,9 @@ export class Route implements Primitive {
 
   async execute(vcursor: VCursor, bind: BindValues): Promise<QueryResult> {
     const queries = await this.shardQueries(vcursor, bind);
-    return concatResults(await vcursor.executeMulti(queries));
+    const results = await vcursor.executeMulti(queries);
+    // Every shard ran the same statement on its own copy (DDL, a reference table's write): one copy's count is the answer.
+    return this.options.variant === "AllShards" ? results[0]! : concatResults(results);
   }
 
   /** The statement for each shard it goes to, in shard order. */
@@ -79,7 +81,7 @@ export class Route implements Primitive {
   private async shardsFor(vcursor: VCursor, values: SqlValue[]): Promise<(number | undefined)[]> {
     const { keyspace, vindex } = this.options;
     const route = vcursor.keyspace(keyspace);
-    const ids = await vcursor.vindex(keyspace, vindex!.name).map(values);
+    const ids = await vcursor.vindex(keyspace, vindex!.name).map(values.map(routingKey));
     return ids.map((id) => {
       if (id === null) return undefined;
       const shard = shardForKeyspaceId(route.config.shards, id);

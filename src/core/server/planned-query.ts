@@ -11,7 +11,9 @@ import { encodeTextResultSet, textColumn } from "../protocol/text-result.ts";
 import type { KeyspaceRoute, RoutingSnapshot } from "../routing-snapshot.ts";
 import type { OtherStatement } from "../sql/classify-types.ts";
 import type { ClientConnection } from "./client-connection.ts";
+import { classifyStatement } from "../sql/classify.ts";
 import { checkKeyspaceAccess } from "./keyspace-access.ts";
+import { handleSqlPrepared } from "./sql-prepared.ts";
 import type { Session } from "./session.ts";
 import { SessionVCursor } from "./session-vcursor.ts";
 
@@ -40,6 +42,15 @@ export async function handlePlanned(
   const explain = EXPLAIN_PLAN.exec(sql);
   if (explain) return explainPlan(client, session, snapshot, route, sql.slice(explain[0].length), reply);
   if (statement.statementCount > 1) throw MySqlError.of("NOT_SUPPORTED_YET", "shardgate does not support multi-statement batches on a sharded keyspace yet; send the statements one by one");
+  if (isSqlPrepared(statement.firstKeyword, sql)) {
+    client.trace!.plan = "Prepare";
+    const outcome = await handleSqlPrepared(sql, session, snapshot, route);
+    if (outcome.kind === "ok") return client.sendOk(reply, { info: outcome.info });
+    const bound = classifyStatement(outcome.sql);
+    if (bound.kind !== "other") throw MySqlError.of("NOT_SUPPORTED_YET", "shardgate cannot EXECUTE this prepared statement on a sharded keyspace; send it as a query");
+    const payload = new Uint8Array([Command.QUERY, ...encodeUtf8(outcome.sql)]);
+    return handlePlanned(client, session, snapshot, route, bound, outcome.sql, payload, reply);
+  }
   const needs = { pinReasons: statement.sessionPinReasons, usesLastInsertId: statement.usesLastInsertId };
   const trace = client.trace!;
   trace.keyspace = route.config.name;
@@ -90,6 +101,11 @@ export async function handlePlanned(
   } finally {
     trace.shards = vcursor.shards;
   }
+}
+
+/** `PREPARE x FROM ...`, `EXECUTE x [USING ...]`, `DEALLOCATE PREPARE x`, `DROP PREPARE x`. */
+function isSqlPrepared(firstKeyword: string, sql: string): boolean {
+  return firstKeyword === "PREPARE" || firstKeyword === "EXECUTE" || firstKeyword === "DEALLOCATE" || (firstKeyword === "DROP" && /^\s*DROP\s+PREPARE\b/i.test(sql));
 }
 
 function planningContext(client: ClientConnection, session: Session, snapshot: RoutingSnapshot, route: KeyspaceRoute): PlanningContext {
