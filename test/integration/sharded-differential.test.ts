@@ -246,7 +246,7 @@ describe("sharded differential: keyspace customer through the gateway vs one pla
     });
   }
 
-  it(`refuses window functions over a scatter with ER_NOT_SUPPORTED_YET (${REFUSALS.length} statements)`, async () => {
+  it(`refuses the shapes it cannot answer exactly with ER_NOT_SUPPORTED_YET (${REFUSALS.length} statements)`, async () => {
     const problems: string[] = [];
     for (const refusal of REFUSALS) {
       const outcome = await gateway.run(refusal.sql);

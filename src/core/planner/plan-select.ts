@@ -10,6 +10,7 @@ import { MySqlError } from "../errors.ts";
 import { planAggregation } from "./plan-aggregation.ts";
 import type { KeyspaceConfig } from "../config/types.ts";
 import { parseLoadedStatement } from "./sql-parser.ts";
+import { planOverDerivedRows } from "./plan-derived-rows.ts";
 import { planJoin } from "./plan-join.ts";
 import { planSubqueries } from "./plan-subqueries.ts";
 import { planUnion } from "./plan-union.ts";
@@ -31,9 +32,9 @@ export function planSelect(ast: SqlNode, sql: string, ctx: StatementScope): Prim
   if (ast["_next"] || children(ast, "from").some((e) => /^union/i.test(String(e["join"])))) return planSetOperation(ast, sql, ctx);
   const from = children(ast, "from");
   const derived = from.length === 1 ? child(child(from[0]!, "expr") ?? {}, "ast") : undefined;
-  if (derived) return planDerivedTable(ast, sql, derived, ctx);
+  if (derived) return planDerivedTable(ast, sql, derived, text(from[0]!, "as") ?? "", ctx);
   const common = children(ast, "with");
-  if (common.length > 0) return planDerivedTable(ast, sql, commonTableExpression(common, from), ctx);
+  if (common.length > 0) return planDerivedTable(ast, sql, commonTableExpression(common, from), text(from[0]!, "as") ?? text(from[0]!, "table") ?? "", ctx);
   const tables: ResolvedTable[] = [];
   for (const entry of from) {
     const named = fromTable(entry);
@@ -74,16 +75,15 @@ function planTables(ast: SqlNode, sql: string, tables: readonly ResolvedTable[],
 /**
  * `SELECT ... FROM (SELECT ...) t`: when the inner SELECT needs no merging at the gateway (one shard, or
  * rows that are final per shard), the whole statement runs where the inner one would, and is planned like
- * a SELECT over a table on that route. Otherwise the outer query would have to run at the gateway: refused.
+ * a SELECT over a table on that route. Otherwise the outer query runs at the gateway on the merged rows.
  */
-function planDerivedTable(ast: SqlNode, sql: string, inner: SqlNode, ctx: StatementScope): Primitive {
+function planDerivedTable(ast: SqlNode, sql: string, inner: SqlNode, alias: string, ctx: StatementScope): Primitive {
   if (!inner.loc || containsSubquery(ast["where"]) || containsSubquery(ast["columns"])) throw unsupported("this derived table");
   const offset = inner.loc.start.offset;
   const innerText = sql.slice(offset, inner.loc.end.offset).trimEnd();
-  const innerPlan = planSelect(parseLoadedStatement(innerText), innerText, ctx);
-  if (!(innerPlan instanceof Route)) {
-    throw unsupported("a derived table whose rows must be merged at the gateway (grouped, sorted or limited across shards) under an outer query");
-  }
+  const innerAst = parseLoadedStatement(innerText);
+  const innerPlan = planSelect(innerAst, innerText, ctx);
+  if (!(innerPlan instanceof Route)) return planOverDerivedRows(ast, sql, innerAst, innerPlan, alias);
   const route = innerPlan.options;
   if (route.variant !== "IN" && route.variant !== "Scatter") return new Route({ ...route, query: new QueryTemplate(sql), shardLimit: undefined });
   const inValues = route.variant === "IN" ? shiftedInList(innerText, route.query.text, offset) : undefined;

@@ -396,6 +396,12 @@ const DERIVED: CorpusQuery[] = [
   q("WITH t AS (SELECT customer_id, COUNT(*) n FROM dt_order GROUP BY customer_id) SELECT n, COUNT(*) FROM t GROUP BY n"),
   q("SELECT b.bucket, COUNT(*) FROM (SELECT score DIV 250 AS bucket FROM dt_customer WHERE score IS NOT NULL) b GROUP BY b.bucket"),
   q("SELECT SUM(t.s) FROM (SELECT customer_id, SUM(price) s FROM dt_order GROUP BY customer_id HAVING COUNT(*) > 6) t"),
+  // Derived tables over scattered aggregates: the gateway merges the groups, then runs the outer query on them.
+  q("SELECT qty, n FROM (SELECT qty, COUNT(*) AS n FROM dt_order GROUP BY qty) t WHERE n > 100"),
+  o("SELECT t.qty, t.total FROM (SELECT qty, SUM(price) AS total FROM dt_order GROUP BY qty) t ORDER BY t.total DESC, t.qty LIMIT 5"),
+  q("SELECT y AS year_created, n FROM (SELECT YEAR(created) AS y, COUNT(*) AS n FROM dt_customer GROUP BY y) d WHERE n BETWEEN 10 AND 60"),
+  o("SELECT * FROM (SELECT customer_id, score FROM dt_customer ORDER BY score DESC, customer_id LIMIT 10) t ORDER BY customer_id"),
+  o("SELECT created, n FROM (SELECT created, COUNT(*) AS n FROM dt_customer GROUP BY created) t WHERE n >= 2 ORDER BY n DESC, created LIMIT 3"),
 ];
 
 const UNIONS: CorpusQuery[] = [
@@ -577,7 +583,6 @@ export const REFUSALS: readonly Refusal[] = [
   { sql: "SELECT p.sku, COUNT(o.order_id) FROM commerce.product p LEFT JOIN dt_order o ON o.sku = p.sku GROUP BY p.sku" },
   { sql: "SELECT UPPER(country) AS country, n FROM (SELECT country, COUNT(*) n FROM dt_customer GROUP BY country) t WHERE n > 3" },
   { sql: "SELECT c.customer_id, t.n FROM dt_customer c JOIN (SELECT customer_id, COUNT(*) n FROM dt_order GROUP BY customer_id) t ON t.customer_id = c.customer_id WHERE c.country = 'JP'" },
-  { sql: "SELECT * FROM (SELECT customer_id, score FROM dt_customer ORDER BY score DESC, customer_id LIMIT 10) t ORDER BY customer_id" },
   { sql: "SELECT * FROM dt_customer WHERE customer_id = 1 UNION SELECT * FROM dt_customer WHERE customer_id = 4" },
   { sql: "SELECT name, ROW_NUMBER() OVER (ORDER BY customer_id) AS rn FROM dt_customer" },
   { sql: "SELECT customer_id, RANK() OVER (PARTITION BY country ORDER BY score) AS r FROM dt_customer" },
