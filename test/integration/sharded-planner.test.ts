@@ -110,12 +110,24 @@ describe("sharded keyspace: statements around the planner", () => {
     assert.equal(rows[0]!["label"], "item 3");
   });
 
-  it("a statement the parser cannot read is ER 1064, and batches of statements are refused on a sharded keyspace", async () => {
+  it("a statement the parser cannot read is ER 1064; a batch answers each statement in turn and stops at an error", async () => {
     await assert.rejects(c.query("SELECT id FROM sp_item WHERE id = = 1"), { errno: 1064 });
     const batch = await gw.connect({ database: "customer", multipleStatements: true });
-    await assert.rejects(batch.query("SELECT 1 FROM sp_item; SELECT 2 FROM sp_item"), { errno: 1235, message: /multi-statement/ });
-    const [rows] = await batch.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM sp_item WHERE id IN (1, 2, 3, 99)");
-    assert.equal(Number(rows[0]!["n"]), 3);
+    const [results] = await batch.query<RowDataPacket[][]>(
+      "SELECT COUNT(*) AS n FROM sp_item; SELECT label FROM sp_item WHERE id = 2; UPDATE sp_item SET qty = qty + 0 WHERE id IN (3, 4); SELECT id FROM sp_item ORDER BY id DESC LIMIT 2",
+    );
+    assert.equal(results.length, 4);
+    assert.equal(Number(results[0]![0]!["n"]), ids.length);
+    assert.deepEqual(results[1], [{ label: "item 2" }]);
+    assert.equal((results[2] as unknown as ResultSetHeader).affectedRows, 2, "mysql2 asks for CLIENT_FOUND_ROWS: matched rows count");
+    assert.deepEqual(results[3]!.map((r) => Number(r["id"])), [8, 7]);
+    await assert.rejects(batch.query("UPDATE sp_item SET qty = 1 WHERE id = 1; SELECT * FROM no_such_table; UPDATE sp_item SET qty = 2 WHERE id = 1"), { errno: 1146 });
+    const [after] = await batch.query<RowDataPacket[]>("SELECT qty FROM sp_item WHERE id = 1");
+    assert.equal(Number(after[0]!["qty"]), 1, "the statement after the error never ran");
+    await batch.query("UPDATE sp_item SET qty = 10 WHERE id = 1");
+    await assert.rejects(batch.query("SET @x = 1; SELECT @x FROM sp_item"), { errno: 1235, message: /inside a batch/ });
+    const plain = await gw.connect({ database: "customer" });
+    await assert.rejects(plain.query("SELECT 1 FROM sp_item; SELECT 2 FROM sp_item"), { errno: 1064 });
   });
 
   it("the same shape with other values reuses its plan and routes by the new values", async () => {

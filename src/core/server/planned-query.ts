@@ -4,7 +4,8 @@ import { QueryTemplate } from "../engine/query-template.ts";
 import { Route } from "../engine/route.ts";
 import { MySqlError } from "../errors.ts";
 import type { PlanningContext } from "../planner/planning-context.ts";
-import { planStatement } from "../planner/planner.ts";
+import { planStatement, type Plan } from "../planner/planner.ts";
+import type { BindValues } from "../engine/primitive.ts";
 import { encodeUtf8 } from "../protocol/bytes.ts";
 import { Command } from "../protocol/constants.ts";
 import { encodeTextResultSet, textColumn } from "../protocol/text-result.ts";
@@ -13,6 +14,7 @@ import type { OtherStatement } from "../sql/classify-types.ts";
 import type { ClientConnection } from "./client-connection.ts";
 import { classifyStatement } from "../sql/classify.ts";
 import { checkKeyspaceAccess } from "./keyspace-access.ts";
+import { runBatch } from "./sharded-batch.ts";
 import { handleSqlPrepared } from "./sql-prepared.ts";
 import type { Session } from "./session.ts";
 import { SessionVCursor } from "./session-vcursor.ts";
@@ -41,7 +43,7 @@ export async function handlePlanned(
 ): Promise<void> {
   const explain = EXPLAIN_PLAN.exec(sql);
   if (explain) return explainPlan(client, session, snapshot, route, sql.slice(explain[0].length), reply);
-  if (statement.statementCount > 1) throw MySqlError.of("NOT_SUPPORTED_YET", "shardgate does not support multi-statement batches on a sharded keyspace yet; send the statements one by one");
+  if (statement.statementCount > 1) return runBatch(client, session, snapshot, route, sql, reply);
   if (isSqlPrepared(statement.firstKeyword, sql)) {
     client.trace!.plan = "Prepare";
     const outcome = await handleSqlPrepared(sql, session, snapshot, route);
@@ -70,10 +72,7 @@ export async function handlePlanned(
     trace.shards = vcursor.shards;
     return client.sendOk(reply);
   }
-  if (!PLANNED.has(statement.firstKeyword)) {
-    throw MySqlError.of("NOT_SUPPORTED_YET", `shardgate does not support ${statement.firstKeyword || "this statement"} on sharded keyspace '${route.config.name}' yet`);
-  }
-  const { plan, bind } = await planStatement(sql, statement.firstKeyword, planningContext(client, session, snapshot, route), route.config.name);
+  const { plan, bind } = await planFor(client, session, snapshot, route, statement, sql);
   trace.plan = plan.type;
   const vcursor = new SessionVCursor(session, snapshot, needs);
   if (plan.root instanceof Route) {
@@ -101,6 +100,31 @@ export async function handlePlanned(
   } finally {
     trace.shards = vcursor.shards;
   }
+}
+
+/**
+ * The plan of one statement on a sharded keyspace, as a tree even where the single-statement path takes
+ * a shortcut (schema statements to one shard, savepoints to every shard): a batch runs them all alike.
+ */
+export async function planFor(
+  client: ClientConnection,
+  session: Session,
+  snapshot: RoutingSnapshot,
+  route: KeyspaceRoute,
+  statement: OtherStatement,
+  sql: string,
+): Promise<{ plan: Plan; bind: BindValues }> {
+  const keyspace = route.config.name;
+  if (ANY_SHARD.has(statement.firstKeyword)) {
+    return { plan: { root: new Route({ keyspace, sharded: true, variant: "Reference", query: new QueryTemplate(sql) }), keyspaces: [keyspace], type: "Reference" }, bind: [] };
+  }
+  if (EVERY_SHARD.has(statement.firstKeyword)) {
+    return { plan: { root: new Route({ keyspace, sharded: true, variant: "AllShards", query: new QueryTemplate(sql) }), keyspaces: [keyspace], type: "Savepoint" }, bind: [] };
+  }
+  if (!PLANNED.has(statement.firstKeyword)) {
+    throw MySqlError.of("NOT_SUPPORTED_YET", `shardgate does not support ${statement.firstKeyword || "this statement"} on sharded keyspace '${keyspace}' yet`);
+  }
+  return planStatement(sql, statement.firstKeyword, planningContext(client, session, snapshot, route), keyspace);
 }
 
 /** `PREPARE x FROM ...`, `EXECUTE x [USING ...]`, `DEALLOCATE PREPARE x`, `DROP PREPARE x`. */
