@@ -43,9 +43,11 @@ export function resolveTable(ctx: PlanningContext, db: string | undefined, name:
   if (!keyspace.sharded) return { ...base, kind: "unsharded" };
   if (config?.type === "reference") return { ...base, kind: "reference" };
   if (config === undefined || config.type === "sequence") {
-    throw MySqlError.of(
-      "NOT_SUPPORTED_YET",
-      `table '${name}' is not in the vschema of sharded keyspace '${keyspace.name}', so shardgate cannot tell which shard holds its rows`,
+    // As VTGate: a table its vschema doesn't list does not exist for routing (whatever the shards hold).
+    throw new MySqlError(
+      1146,
+      "42S02",
+      `Table '${keyspace.name}.${name}' doesn't exist in the vschema of sharded keyspace '${keyspace.name}' (shardgate routes only the tables listed there)`,
     );
   }
   if (config.pinned !== undefined) throw MySqlError.of("NOT_SUPPORTED_YET", `table '${name}' is pinned to one keyspace id; pinned tables are not supported yet`);
