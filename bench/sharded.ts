@@ -23,7 +23,7 @@ import { stopOnSignals, type MariaDbServer } from "../src/sandbox/mariadb-server
 import { startSandbox, type Sandbox } from "../src/sandbox/sandbox.ts";
 import { parseOptions, USAGE, type BenchOptions } from "./lib/options.ts";
 import { formatTable, type Row } from "./lib/report.ts";
-import { samplePercentiles, type RunResult } from "./lib/result.ts";
+import { summarizeSamples, type RunResult } from "./lib/result.ts";
 import { APP_ACCOUNT, benchGatewayYaml } from "./lib/setup.ts";
 import type { Endpoint } from "./lib/sysbench.ts";
 
@@ -177,18 +177,7 @@ async function measure(connections: readonly mysql.Connection[], workload: Workl
   await phase(connections, workload, target, options.time, samples, signal);
   signal.throwIfAborted();
   const seconds = (performance.now() - started) / 1000;
-  const latencies = Float64Array.from(samples);
-  const sum = latencies.reduce((a, b) => a + b, 0);
-  const [p95Ms = NaN, p99Ms = NaN] = samplePercentiles(latencies, [95, 99]);
-  return {
-    queries: samples.length,
-    seconds,
-    qps: samples.length / seconds,
-    avgMs: samples.length === 0 ? NaN : sum / samples.length,
-    p95Ms,
-    p99Ms,
-    errors: 0,
-  };
+  return summarizeSamples(samples, seconds);
 }
 
 function describe(result: RunResult): string {

@@ -6,7 +6,7 @@
  * through `execute` instead (COM_STMT_PREPARE once per connection, then COM_STMT_EXECUTE).
  */
 import mysql from "mysql2/promise";
-import { samplePercentiles, type RunResult } from "./result.ts";
+import { summarizeSamples, type RunResult } from "./result.ts";
 import type { Endpoint } from "./sysbench.ts";
 
 export interface Mysql2Run {
@@ -42,18 +42,7 @@ export async function runMysql2Load(run: Mysql2Run): Promise<RunResult> {
     await phase(connections, run, run.seconds, samples);
     run.signal?.throwIfAborted();
     const seconds = (performance.now() - started) / 1000;
-    const latencies = Float64Array.from(samples);
-    const sum = latencies.reduce((a, b) => a + b, 0);
-    const [p95Ms = NaN, p99Ms = NaN] = samplePercentiles(latencies, [95, 99]);
-    return {
-      queries: samples.length,
-      seconds,
-      qps: samples.length / seconds,
-      avgMs: samples.length === 0 ? NaN : sum / samples.length,
-      p95Ms,
-      p99Ms,
-      errors: 0, // the first error aborts the run, as in sysbench
-    };
+    return summarizeSamples(samples, seconds);
   } finally {
     await Promise.all(connections.map((connection) => connection.end().catch(() => connection.destroy())));
   }

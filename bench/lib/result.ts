@@ -34,3 +34,20 @@ export function samplePercentiles(samples: Float64Array, pcts: readonly number[]
     return samples[rank - 1] ?? NaN;
   });
 }
+
+/** A run's figures from its per-query latencies (ms) over `seconds` of measuring. */
+export function summarizeSamples(samples: readonly number[], seconds: number): RunResult {
+  const latencies = Float64Array.from(samples);
+  const sum = latencies.reduce((a, b) => a + b, 0);
+  const [p95Ms = NaN, p99Ms = NaN] = samplePercentiles(latencies, [95, 99]);
+  return {
+    queries: samples.length,
+    seconds,
+    qps: samples.length / seconds,
+    avgMs: samples.length === 0 ? NaN : sum / samples.length,
+    p95Ms,
+    p99Ms,
+    // The first error aborts a run, as in sysbench.
+    errors: 0,
+  };
+}

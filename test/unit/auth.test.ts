@@ -13,7 +13,6 @@ import {
 } from "../../src/core/auth/caching-sha2.ts";
 import {
   bytesToHex,
-  concatBytes,
   constantTimeEqual,
   hexToBytes,
   sha1,
@@ -21,6 +20,7 @@ import {
   utf8,
   xorBytes,
 } from "../../src/core/auth/digest.ts";
+import { concatBytes } from "../../src/core/protocol/bytes.ts";
 import {
   nativePasswordHash,
   nativePasswordStage2,

@@ -2,7 +2,8 @@
  * caching_sha2_password fast path: the scramble exchange checked against the cached
  * SHA256(SHA256(password)). The RSA full-authentication path lives in `rsa.ts`.
  */
-import { concatBytes, constantTimeEqual, sha256, utf8, xorBytes } from "./digest.ts";
+import { constantTimeEqual, sha256, utf8, xorBytes } from "./digest.ts";
+import { concatBytes } from "../protocol/bytes.ts";
 import { scrambleBytes } from "./scramble.ts";
 
 /** Second bytes of the AuthMoreData packet (status 0x01) exchanged by caching_sha2_password. */

@@ -2,7 +2,7 @@
  * Just enough DER writing to turn a PKCS#1 RSAPublicKey into the SubjectPublicKeyInfo Web Crypto
  * imports (`spki` is the only public-key format it takes besides JWK).
  */
-import { concatBytes } from "./digest.ts";
+import { concatBytes } from "../protocol/bytes.ts";
 
 const TAG_BIT_STRING = 0x03;
 const TAG_NULL = 0x05;

@@ -21,18 +21,6 @@ export async function sha256(data: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", toBufferSource(data)));
 }
 
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const result = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    result.set(part, offset);
-    offset += part.length;
-  }
-  return result;
-}
-
 /**
  * `a` XOR `b`, with `b` repeated when shorter: the RSA path of caching_sha2_password XORs a password
  * of any length with the 20-byte scramble this way (MySQL's `xor_string`).

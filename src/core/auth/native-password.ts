@@ -2,7 +2,8 @@
  * mysql_native_password: the server stores SHA1(SHA1(password)) and sends a 20-byte scramble;
  * the client proves knowledge of SHA1(password) without revealing it.
  */
-import { bytesToHex, concatBytes, constantTimeEqual, hexToBytes, sha1, utf8, xorBytes } from "./digest.ts";
+import { bytesToHex, constantTimeEqual, hexToBytes, sha1, utf8, xorBytes } from "./digest.ts";
+import { concatBytes } from "../protocol/bytes.ts";
 import { scrambleBytes } from "./scramble.ts";
 
 const SHA1_LENGTH = 20;

@@ -4,7 +4,8 @@
  * using RSA-OAEP, SHA-1 and MGF1-SHA-1 (OpenSSL's RSA_PKCS1_OAEP_PADDING).
  */
 import { pkcs1PublicKeyToSpki } from "./der.ts";
-import { concatBytes, toBufferSource, utf8, xorBytes } from "./digest.ts";
+import { toBufferSource, utf8, xorBytes } from "./digest.ts";
+import { concatBytes } from "../protocol/bytes.ts";
 import { scrambleBytes } from "./scramble.ts";
 
 const OAEP_SHA1: RsaHashedImportParams = { name: "RSA-OAEP", hash: "SHA-1" };

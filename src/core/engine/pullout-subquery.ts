@@ -1,5 +1,6 @@
 import { MySqlError } from "../errors.ts";
 import type { ColumnDefinition } from "../protocol/column-definition.ts";
+import { hexLiteral, stringLiteral } from "../protocol/binary-params.ts";
 import { ColumnType } from "../protocol/constants.ts";
 import { SQL_NULL } from "../vindexes/sql-value.ts";
 import type { BindValues, PlanDescription, Primitive, VCursor } from "./primitive.ts";
@@ -57,6 +58,7 @@ export class PulloutSubquery implements Primitive {
   }
 }
 
+const TEMPORAL: ReadonlySet<number> = new Set([ColumnType.DATE, ColumnType.DATETIME, ColumnType.TIMESTAMP, ColumnType.TIME]);
 const NUMERIC: ReadonlySet<number> = new Set([
   ColumnType.TINY, ColumnType.SHORT, ColumnType.LONG, ColumnType.INT24, ColumnType.LONGLONG, ColumnType.DECIMAL,
   ColumnType.NEWDECIMAL, ColumnType.FLOAT, ColumnType.DOUBLE, ColumnType.YEAR,
@@ -66,11 +68,6 @@ const NUMERIC: ReadonlySet<number> = new Set([
 export function sqlLiteral(field: ColumnDefinition, value: Uint8Array | null): string {
   if (value === null) return "NULL";
   if (NUMERIC.has(field.type)) return new TextDecoder().decode(value);
-  if (field.characterSet === 63 && field.type !== ColumnType.DATE && field.type !== ColumnType.DATETIME && field.type !== ColumnType.TIMESTAMP && field.type !== ColumnType.TIME) {
-    let hex = "";
-    for (const byte of value) hex += byte.toString(16).padStart(2, "0");
-    return `X'${hex}'`;
-  }
-  const text = new TextDecoder().decode(value);
-  return `'${text.replace(/[\\']/g, "\\$&").replace(/\0/g, "\\0")}'`;
+  const binary = field.characterSet === 63 && !TEMPORAL.has(field.type);
+  return binary ? hexLiteral(value) : stringLiteral(value);
 }

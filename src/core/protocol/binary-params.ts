@@ -92,11 +92,17 @@ export function stringLiteral(bytes: Uint8Array): string {
   try {
     text = strictUtf8.decode(bytes);
   } catch {
-    let hex = "";
-    for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
-    return `X'${hex}'`;
+    return hexLiteral(bytes);
   }
-  return `'${text.replace(/[\\']/g, "\\$&").replace(/\0/g, "\\0")}'`;
+  return `'${text.replace(/[\\'\0\n\r\x1a]/g, (c) => ESCAPES[c]!)}'`;
+}
+
+const ESCAPES: Record<string, string> = { "\\": "\\\\", "'": "\\'", "\0": "\\0", "\n": "\\n", "\r": "\\r", "\x1a": "\\Z" };
+
+export function hexLiteral(bytes: Uint8Array): string {
+  let hex = "";
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
+  return `X'${hex}'`;
 }
 
 const two = (n: number) => String(n).padStart(2, "0");

@@ -1,3 +1,4 @@
+import { hexLiteral, stringLiteral } from "../protocol/binary-params.ts";
 import type { ShardPool } from "../backend/shard-pool.ts";
 import type { RunQuery } from "../engine/dml-vcursor.ts";
 import { quoteIdentifier } from "../engine/sequence.ts";
@@ -105,25 +106,7 @@ export function sqlLiteral(value: SqlValue): string {
       return value.text;
     case "null":
       return "NULL";
-    case "string": {
-      const text = utf8Text(value.bytes);
-      // Bytes that are not UTF-8 text can only be written as a binary string.
-      if (text === undefined) return hexLiteral(value.bytes);
-      return `'${text.replace(/[\\'\0\n\r\x1a]/g, (c) => ESCAPES[c]!)}'`;
-    }
-  }
-}
-
-const ESCAPES: Record<string, string> = { "\\": "\\\\", "'": "\\'", "\0": "\\0", "\n": "\\n", "\r": "\\r", "\x1a": "\\Z" };
-
-function hexLiteral(bytes: Uint8Array): string {
-  return `X'${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}'`;
-}
-
-function utf8Text(bytes: Uint8Array): string | undefined {
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return undefined;
+    case "string":
+      return stringLiteral(value.bytes);
   }
 }

@@ -21,7 +21,7 @@ import { SessionVCursor } from "./session-vcursor.ts";
 
 const PLANNED = new Set(["SELECT", "INSERT", "REPLACE", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "TRUNCATE", "RENAME", "ANALYZE", "OPTIMIZE", "REPAIR"]);
 /** Statements about the schema, the same on every shard: any one shard answers. */
-const ANY_SHARD = new Set(["SHOW", "DESCRIBE", "DESC", "EXPLAIN", "HELP", "DO"]);
+export const ANY_SHARD = new Set(["SHOW", "DESCRIBE", "DESC", "EXPLAIN", "HELP", "DO"]);
 /** Savepoints mark every shard's part of the transaction, so each shard gets them (and joins the transaction). */
 const EVERY_SHARD = new Set(["SAVEPOINT", "RELEASE", "ROLLBACK"]);
 const EXPLAIN_PLAN = /^\s*(?:EXPLAIN\s+FORMAT\s*=\s*VITESS|VEXPLAIN(?:\s+PLAN)?)\s+/i;

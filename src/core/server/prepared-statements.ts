@@ -2,7 +2,7 @@ import type { BackendConnection } from "../backend/backend-connection.ts";
 import type { ShardPool } from "../backend/shard-pool.ts";
 import type { BackendStatement } from "../backend/statement-cache.ts";
 import { MySqlError } from "../errors.ts";
-import { decodeUtf8 } from "../protocol/bytes.ts";
+import { concatBytes, decodeUtf8 } from "../protocol/bytes.ts";
 import { Command, ServerStatus } from "../protocol/constants.ts";
 import { framePacket } from "../protocol/packet-writer.ts";
 import {
@@ -110,7 +110,7 @@ async function prepare(client: ClientConnection, session: Session, payload: Uint
     limit,
   );
   // The backend's response as it sent it (definitions and all), under the client's statement id.
-  const response = concat(chunks);
+  const response = concatBytes(...chunks);
   writeStatementId(response, 4 + STATEMENT_ID_OFFSET, registered.id);
   client.write(response);
 }
@@ -335,15 +335,4 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
   if (!a || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }

@@ -3,6 +3,7 @@ import { Route } from "../engine/route.ts";
 import { MySqlError } from "../errors.ts";
 import { planStatement } from "../planner/planner.ts";
 import { paramLiterals } from "../protocol/binary-params.ts";
+import { concatBytes } from "../protocol/bytes.ts";
 import { encodeBinaryResultSet } from "../protocol/binary-row.ts";
 import type { ExecuteRequest } from "../protocol/stmt-packets.ts";
 import type { KeyspaceRoute } from "../routing-snapshot.ts";
@@ -11,11 +12,9 @@ import { Lexer, TK_EOF, TK_ERROR, TK_PARAM } from "../sql/lexer.ts";
 import type { ClientConnection } from "./client-connection.ts";
 import type { ClientStatement } from "./client-statements.ts";
 import { checkKeyspaceAccess } from "./keyspace-access.ts";
+import { ANY_SHARD } from "./planned-query.ts";
 import type { Session } from "./session.ts";
 import { SessionVCursor } from "./session-vcursor.ts";
-
-/** Statements about the schema, the same on every shard: any one shard runs them. */
-const ANY_SHARD = new Set(["SHOW", "DESCRIBE", "DESC", "EXPLAIN", "HELP", "DO"]);
 
 const lexer = new Lexer();
 
@@ -39,7 +38,7 @@ export async function executeSharded(
   const route = snapshot.keyspace(statement.keyspace)!;
   const types = statement.types;
   if (statement.params > 0 && !types) throw new MySqlError(1210, "HY000", "Incorrect arguments to mysqld_stmt_execute");
-  const long = new Map([...longData].map(([param, chunks]) => [param, concat(chunks)]));
+  const long = new Map([...longData].map(([param, chunks]) => [param, concatBytes(...chunks)]));
   const literals = paramLiterals(statement.params, request.nullBitmap, types ?? new Uint8Array(0), request.values, long);
   const sql = bindPlaceholders(statement.text, literals);
   const classified = classifyStatement(sql);
@@ -97,14 +96,4 @@ export function bindPlaceholders(sql: string, literals: readonly string[]): stri
     copied = lexer.end;
   }
   return out + sql.slice(copied);
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
