@@ -29,7 +29,7 @@ export function unsupported(reason: string): MySqlError {
 /** Plans a SELECT: where it runs, and what the gateway does with the shards' answers. */
 export function planSelect(ast: SqlNode, sql: string, ctx: StatementScope): Primitive {
   // node-sql-parser reads `SELECT ... UNION (SELECT ...)` as a join named "UNION": the union planner works from the text.
-  if (ast["_next"] || children(ast, "from").some((e) => /^union/i.test(String(e["join"])))) return planSetOperation(ast, sql, ctx);
+  if (ast["_next"] || children(ast, "from").some((e) => /^union/i.test(String(e["join"])))) return planUnion(ast, sql, ctx);
   const from = children(ast, "from");
   const derived = from.length === 1 ? child(child(from[0]!, "expr") ?? {}, "ast") : undefined;
   if (derived) return planDerivedTable(ast, sql, derived, text(from[0]!, "as") ?? "", ctx);
@@ -154,13 +154,12 @@ function planScatter(ast: SqlNode, sql: string, target: ScatterTarget, vindexCol
   if (needsAggregation && !groupsOnOneShard(ast, vindexColumns)) {
     return planAggregation({ ast, sql, outline, columns, edits, routeOf });
   }
-  return planMergedRows(ast, sql, outline, columns, edits, routeOf);
+  return planMergedRows(ast, outline, columns, edits, routeOf);
 }
 
 /** Rows that need no merging beyond order and LIMIT: each shard's rows are final. */
 function planMergedRows(
   ast: SqlNode,
-  sql: string,
   outline: SelectOutline,
   columns: SelectColumns,
   edits: TextEdit[],
@@ -175,7 +174,6 @@ function planMergedRows(
   if (keys.length > 0) plan = new MergeSort(plan, columns.resolve(keys));
   if (limit) plan = new Limit(plan, limit.count, limit.offset);
   if (columns.helperCount > 0) plan = new TrimColumns(plan, columns.helperCount);
-  void sql;
   return plan;
 }
 
@@ -213,10 +211,6 @@ function defaultKeyspace(ctx: PlanningContext): KeyspaceConfig {
   const route = ctx.snapshot.keyspace(name);
   if (!route) throw MySqlError.of("BAD_DB", `Unknown database '${name}'`);
   return route.config;
-}
-
-function planSetOperation(ast: SqlNode, sql: string, ctx: StatementScope): Primitive {
-  return planUnion(ast, sql, ctx);
 }
 
 function hasWindowFunction(ast: SqlNode): boolean {

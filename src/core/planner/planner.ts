@@ -36,7 +36,7 @@ const DDL_WORDS = new Set(["CREATE", "ALTER", "DROP", "TRUNCATE", "RENAME", "ANA
  * plan with no parse at all (Vitess's plan cache over normalized queries).
  */
 export async function planStatement(sql: string, firstKeyword: string, ctx: PlanningContext, keyspace: string): Promise<BoundPlan> {
-  if (DDL_WORDS.has(firstKeyword)) return { plan: ddlPlan(sql, keyspace, ctx, firstKeyword), bind: [], cached: false };
+  if (DDL_WORDS.has(firstKeyword)) return { plan: ddlPlan(sql, keyspace, ctx), bind: [], cached: false };
   const parameterized = parameterize(sql);
   if (!parameterized) throw MySqlError.of("PARSE", "You have an error in your SQL syntax (the statement does not tokenize)");
   let cache = caches.get(ctx.snapshot);
@@ -91,10 +91,9 @@ async function buildPlan(text: string, literals: readonly Literal[], ctx: Planni
   return { root, keyspaces: [...used], type };
 }
 
-function ddlPlan(sql: string, keyspace: string, ctx: PlanningContext, verb: string): Plan {
+function ddlPlan(sql: string, keyspace: string, ctx: PlanningContext): Plan {
   const route = ctx.snapshot.keyspace(keyspace);
   if (!route) throw MySqlError.of("BAD_DB", `Unknown database '${keyspace}'`);
   const root = new Route({ keyspace, sharded: route.config.sharded, variant: "AllShards", query: new QueryTemplate(sql) });
-  void verb;
   return { root, keyspaces: [keyspace], type: "DDL" };
 }
