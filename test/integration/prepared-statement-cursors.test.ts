@@ -130,9 +130,9 @@ function noError(response: Response): void {
   assert.equal(response.summary.error, undefined, response.summary.error?.message ?? "");
 }
 
-/** The backend thread a gateway client's statements run on now (a FROM-less CONNECTION_ID() the gateway answers itself). */
+/** The backend thread a gateway client's statements run on now (CONNECTION_ID() is the gateway's own id; the backend's is @@pseudo_thread_id). */
 async function threadOf(c: BackendConnection): Promise<string> {
-  return String((await c.query("SELECT ID FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()")).rows[0]![0]);
+  return String((await c.query("SELECT ID FROM information_schema.PROCESSLIST WHERE ID = @@pseudo_thread_id")).rows[0]![0]);
 }
 
 /** The binary rows of a fetch response (every packet but the closing EOF). */

@@ -2,6 +2,7 @@ import { encodeTextResultSet, textColumn, type TextValue } from "../protocol/tex
 import type { RoutingSnapshot } from "../routing-snapshot.ts";
 import type { GatewayValue, SelectGatewayStatement } from "../sql/classify-types.ts";
 import type { ClientConnection } from "./client-connection.ts";
+import { gatewayValue } from "./gateway-values.ts";
 import { mayUseKeyspace } from "./keyspace-access.ts";
 import type { Session } from "./session.ts";
 
@@ -33,24 +34,7 @@ export function answerSelectGateway(
   statement: SelectGatewayStatement,
   reply: number,
 ): void {
-  const server = snapshot.config.server;
-  const user = session.user.config.user;
-  const value = (what: GatewayValue): TextValue => {
-    switch (what) {
-      case "version":
-        return server.version;
-      case "version_comment":
-        return server.versionComment;
-      case "database":
-        return session.keyspace ?? null;
-      case "connection_id":
-        return client.connectionId;
-      case "user":
-        return `${user}@${client.remoteHost}`;
-      case "current_user":
-        return `${user}@%`;
-    }
-  };
+  const value = (what: GatewayValue): TextValue => gatewayValue(client, session, snapshot, what);
   const columns = statement.columns.map((c) => textColumn(c.name, c.value === "connection_id" ? "integer" : "string"));
   const rows = statement.limit === 0 ? [] : [statement.columns.map((c) => value(c.value))];
   client.write(

@@ -8,6 +8,7 @@ import { classifyStatement } from "../sql/classify.ts";
 import type { OtherStatement } from "../sql/classify-types.ts";
 import type { ClientConnection } from "./client-connection.ts";
 import { answerSelectGateway, answerShowDatabases } from "./gateway-answers.ts";
+import { withGatewayValues } from "./gateway-values.ts";
 import { checkKeyspaceAccess, mayUseKeyspace } from "./keyspace-access.ts";
 import { handleKill } from "./kill-command.ts";
 import { findLoadData } from "./load-data.ts";
@@ -18,7 +19,8 @@ import type { Session } from "./session.ts";
 /**
  * COM_QUERY. A light classifier (no full parse) picks out what the gateway answers or tracks itself
  * (USE, SET, transaction control, connect-time SELECTs, SHOW DATABASES); every other statement is sent
- * as the client's own bytes to the shard that owns it.
+ * as the client's own bytes to the shard that owns it, except that values only the gateway knows
+ * (`@@version`, `CONNECTION_ID()`, `USER()`, ...) are written in first (gateway-values.ts).
  */
 export async function handleQuery(client: ClientConnection, session: Session, payload: Uint8Array, reply: number): Promise<void> {
   const sql = decodeUtf8(payload.subarray(1));
@@ -54,9 +56,12 @@ export async function handleQuery(client: ClientConnection, session: Session, pa
     case "set":
       startTrace(client, session, "Set");
       return handleSet(client, session, snapshot, statement, payload, reply);
-    case "other":
+    case "other": {
       startTrace(client, session, "Passthrough");
-      return forward(client, session, snapshot, statement, sql, payload, reply);
+      // `SELECT @@version, 1`, `WHERE id = CONNECTION_ID()`: the gateway's values, not the backend's.
+      const own = statement.gatewayValues ? withGatewayValues(client, session, snapshot, sql, payload) : undefined;
+      return forward(client, session, snapshot, statement, own?.sql ?? sql, own?.payload ?? payload, reply);
+    }
   }
 }
 

@@ -6,17 +6,18 @@
 import { parseSet } from "./classify-set.ts";
 import type { OtherStatement, PinReason } from "./classify-types.ts";
 import type { TokenList } from "./token-list.ts";
-import { asciiLowercaseEquals } from "./token-text.ts";
-import { TK_OP, TK_QUOTED_IDENT, TK_STRING, TK_USER_VAR, TK_WORD } from "./lexer.ts";
+import { asciiLowercaseEquals, mayNameGatewayVariable } from "./token-text.ts";
+import { TK_OP, TK_QUOTED_IDENT, TK_STRING, TK_SYSTEM_VAR, TK_USER_VAR, TK_WORD } from "./lexer.ts";
 import { KEYWORDS, keywordName } from "./keywords.ts";
 
 // Keyword ids (`keywords.ts`) as module constants: the classifier compares integers.
 const {
-  AGGREGATE, ALTER, ANALYZE, AS, ATOMIC, BEGIN, CASE, CHAIN, COMMIT, CREATE, CURRENT_USER, DEALLOCATE, DELETE,
-  DESC, DESCRIBE, DROP, DUMPFILE, END, EVENT, EXECUTE, EXPLAIN, EXPORT, FLUSH, FOR, FOUND_ROWS, FUNCTION,
-  GET_LOCK, HANDLER, HELP, IF, IN, INSERT, INTO, LAST_INSERT_ID, LOCK, LOOP, NO, NOT, OR, OUTFILE, PREPARE,
-  PROCEDURE, RECURSIVE, REPEAT, REPLACE, RESOURCE, ROLE, ROLLBACK, ROW_COUNT, SELECT, SET, SHARE, SHOW,
-  SQL_CALC_FOUND_ROWS, START, TABLE, TEMPORARY, TRANSACTION, TRIGGER, UPDATE, USE, VALUES, WHILE, WITH, XA,
+  AGGREGATE, ALTER, ANALYZE, AS, ATOMIC, BEGIN, CASE, CHAIN, COMMIT, CONNECTION_ID, CREATE, CURRENT_USER, DATABASE,
+  DEALLOCATE, DELETE, DESC, DESCRIBE, DROP, DUMPFILE, END, EVENT, EXECUTE, EXPLAIN, EXPORT, FLUSH, FOR, FOUND_ROWS,
+  FUNCTION, GET_LOCK, HANDLER, HELP, IF, IN, INSERT, INTO, LAST_INSERT_ID, LOCK, LOOP, NO, NOT, OR, OUTFILE, PREPARE,
+  PROCEDURE, RECURSIVE, REPEAT, REPLACE, RESOURCE, ROLE, ROLLBACK, ROW_COUNT, SCHEMA, SELECT, SESSION_USER, SET, SHARE,
+  SHOW, SQL_CALC_FOUND_ROWS, START, SYSTEM_USER, TABLE, TEMPORARY, TRANSACTION, TRIGGER, UPDATE, USE, USER, VALUES,
+  VERSION, WHILE, WITH, XA,
 } = KEYWORDS;
 
 const NONE: readonly never[] = Object.freeze([]);
@@ -34,6 +35,7 @@ export function classifyOther(t: TokenList): OtherStatement {
   let lockingRead = false;
   let usesLastInsertId = false;
   let usesPerStatementState = false;
+  let gatewayValues = false;
   let reasons: PinReason[] | undefined;
   let qualifiers: string[] | undefined;
 
@@ -113,10 +115,24 @@ export function classifyOther(t: TokenList): OtherStatement {
           case SQL_CALC_FOUND_ROWS:
             reasons = pin(reasons, "found rows");
             break;
+          case DATABASE:
+          case SCHEMA:
+          case VERSION:
+          case CONNECTION_ID:
+          case USER:
+          case SESSION_USER:
+          case SYSTEM_USER:
+            if (t.isOp(i + 1, 40)) gatewayValues = true;
+            break;
+          case CURRENT_USER:
+            gatewayValues = true;
+            break;
         }
       } else if (kind === TK_USER_VAR) {
         // `@x := expr` assigns anywhere; `@x = expr` only in SET, which headReasons handles.
         if (t.isAssign(i + 1) && ends[i + 1]! - starts[i + 1]! === 2) reasons = pin(reasons, "user variable");
+      } else if (kind === TK_SYSTEM_VAR) {
+        if (mayNameGatewayVariable(sql, starts[i]!, ends[i]!)) gatewayValues = true;
       }
     }
     const e = i;
@@ -138,6 +154,7 @@ export function classifyOther(t: TokenList): OtherStatement {
     sessionPinReasons: reasons ?? NONE,
     usesLastInsertId,
     usesPerStatementState,
+    gatewayValues,
     qualifiers: qualifiers ?? NONE,
     statementCount,
     lexError: t.lexError,

@@ -57,7 +57,8 @@ export function parseGatewaySelect(t: TokenList, i: number, e: number): SelectGa
   return i === e ? { kind: "select-gateway", columns, limit } : undefined;
 }
 
-function gatewayItem(t: TokenList, i: number): { value: GatewayValue; next: number } | undefined {
+/** The gateway-owned value starting at token `i` (`@@version`, `USER()`, `CURRENT_USER`, ...) and the index after it. */
+export function gatewayItem(t: TokenList, i: number): { value: GatewayValue; next: number } | undefined {
   const kind = t.kind(i);
   if (kind === TK_SYSTEM_VAR) {
     const { scope, name } = systemVariableParts(t.sql, t.starts[i]!, t.ends[i]!);

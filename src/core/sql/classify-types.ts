@@ -106,6 +106,13 @@ export interface OtherStatement {
   readonly usesLastInsertId: boolean;
   /** `FOUND_ROWS(` or `ROW_COUNT(` appears: depends on the previous statement on the same connection. */
   readonly usesPerStatementState: boolean;
+  /**
+   * A value only the gateway knows may appear (`@@version`, `@@version_comment`, `VERSION()`, `DATABASE()`,
+   * `SCHEMA()`, `CONNECTION_ID()`, `USER()`, `SESSION_USER()`, `SYSTEM_USER()`, `CURRENT_USER`): the
+   * statement needs `rewriteGatewayValues` (rewrite-gateway-values.ts) before a backend sees it. False means
+   * surely none (no rewrite, no cost); true may still find nothing to rewrite.
+   */
+  readonly gatewayValues: boolean;
   /** Distinct lowercased first parts of qualified names (`db.t`, `t.col`, `` `db`.`t` ``). */
   readonly qualifiers: readonly string[];
   /** Non-empty statements separated by `;` outside strings, comments and stored-program bodies. */

@@ -150,3 +150,25 @@ export function systemVariableParts(
   }
   return { scope, name: parts.join(".") };
 }
+
+/**
+ * A system variable token that may be `@@version` or `@@version_comment` (any case, any scope), checked
+ * without allocating or calling out (the classifier runs it on every system variable): its name ends
+ * with one of them after `@@` or a scope's `.`, or ends in a backquoted part, which the rewrite decides.
+ */
+export function mayNameGatewayVariable(sql: string, start: number, end: number): boolean {
+  const last = sql.charCodeAt(end - 1) | 0x20;
+  if (last === 0x60) return true;
+  // `...version` or `...version_comment`: `n` or `t` last, the name 7 or 15 characters long.
+  const from = last === 0x6e ? end - 7 : last === 0x74 ? end - 15 : -1;
+  if (from <= start) return false;
+  const before = sql.charCodeAt(from - 1);
+  if (before !== 64 && before !== 46) return false;
+  // `| 0x20` folds ASCII case (and `_` onto itself, DEL, which no name holds).
+  for (let j = from; j < end; j++) {
+    if ((sql.charCodeAt(j) | 0x20) !== (VERSION_COMMENT.charCodeAt(j - from) | 0x20)) return false;
+  }
+  return true;
+}
+
+const VERSION_COMMENT = "version_comment";
