@@ -4,49 +4,22 @@
  * run with server-side prepared statements). The `mariadb --ssl` case is in tls.test.ts.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import type { Connection, RowDataPacket } from "mysql2/promise";
 import { connectDirect, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { runtimeName } from "../support/runtime.ts";
+import { runProgram, type ProgramOutcome } from "../support/run-program.ts";
 
 const TABLE = "cli_item";
 
-interface Outcome {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-/** Runs a program to its end (asynchronously: the gateway answering it lives in this process). */
-function runProgram(program: string, args: readonly string[], input?: string, timeoutMs = 60_000): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run ${program}: ${error.message}`));
-    });
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-    // A client that stops at an error may exit before reading all its input.
-    child.stdin.on("error", () => {});
-    child.stdin.end(input ?? "");
-  });
-}
 
 async function findProgram(...names: string[]): Promise<string | undefined> {
   const found = await runProgram("sh", ["-c", names.map((name) => `command -v ${name}`).join(" || ")]);
   return found.status === 0 ? found.stdout.trim() : undefined;
 }
 
-function succeeded(outcome: Outcome, what: string): string {
+function succeeded(outcome: ProgramOutcome, what: string): string {
   assert.equal(outcome.status, 0, `${what} exited with ${outcome.status}: ${outcome.stderr}${outcome.stdout.slice(-2000)}`);
   return outcome.stdout;
 }

@@ -5,7 +5,6 @@
  * connect uncompressed and work.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import type { RowDataPacket } from "mysql2/promise";
@@ -18,6 +17,7 @@ import { ChannelClosedError, PacketChannel } from "../../src/core/protocol/packe
 import { PacketReader } from "../../src/core/protocol/packet-reader.ts";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { runtimeName, testNetwork } from "../support/runtime.ts";
+import { runProgram } from "../support/run-program.ts";
 
 const CLIENT_CAPABILITIES =
   Capability.LONG_PASSWORD |
@@ -64,30 +64,7 @@ async function handshakeWith(gw: TestGateway, capabilities: number) {
   }
 }
 
-interface Outcome {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function runProgram(program: string, args: readonly string[]): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run ${program}: ${error.message}`));
-    });
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
 
 /** A TCP relay in front of the gateway that keeps what the client sent, to read its HandshakeResponse. */
 async function recordingProxy(port: number): Promise<{ port: number; fromClient: Uint8Array[]; close(): Promise<void> }> {

@@ -5,7 +5,6 @@
  * sharded keyspace; server-side `LOAD DATA INFILE` passes through to an unsharded keyspace.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +20,7 @@ import { PacketReader, type Packet } from "../../src/core/protocol/packet-reader
 import { framePacket } from "../../src/core/protocol/packet-writer.ts";
 import { connectDirect, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { runtimeName, testNetwork } from "../support/runtime.ts";
+import { runProgram } from "../support/run-program.ts";
 
 const TABLE = "load_local_t";
 const BIG = "load_local_big";
@@ -95,30 +95,7 @@ function assertRows(actual: readonly Row[], ids: readonly number[]): void {
   for (const [i, id] of ids.entries()) assert.deepEqual(actual[i], rowAt(id), `row ${i} (id ${id})`);
 }
 
-interface Outcome {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function runProgram(program: string, args: readonly string[], timeoutMs = 60_000): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run ${program}: ${error.message}`));
-    });
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
 
 /** The gateway's own protocol client, asking for CLIENT_LOCAL_FILES (or not). */
 function rawClient(gw: TestGateway, localFiles = true): Promise<BackendConnection> {

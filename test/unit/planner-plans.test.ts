@@ -8,45 +8,10 @@ import { silentLogger } from "../../src/core/logger.ts";
 import { planStatement, type BoundPlan } from "../../src/core/planner/planner.ts";
 import type { PlanningContext } from "../../src/core/planner/planning-context.ts";
 import { RoutingSnapshot } from "../../src/core/routing-snapshot.ts";
-import type { Network } from "../../src/core/socket.ts";
+import { NO_NETWORK, PLANNER_CONFIG } from "../support/planner-fixture.ts";
 
-/** The sandbox's vschema: `customer` sharded by hash(customer_id), a reference table, `commerce` unsharded. */
-const CONFIG = `
-listen:
-  mysql: 127.0.0.1:15306
-users:
-  - user: app
-    password: secret
-topology:
-  commerce:
-    "-": { primary: "mysql://root@127.0.0.1:3306/commerce" }
-  customer:
-    "-80": { primary: "mysql://root@127.0.0.1:3307/customer" }
-    "80-": { primary: "mysql://root@127.0.0.1:3308/customer" }
-vschema:
-  commerce:
-    sharded: false
-    tables:
-      product: {}
-  customer:
-    sharded: true
-    vindexes: { hash: { type: hash } }
-    tables:
-      customer: { column_vindexes: [{ column: customer_id, name: hash }] }
-      corder: { column_vindexes: [{ column: customer_id, name: hash }] }
-      country: { type: reference }
-`;
-
-/** Pools connect lazily; planning must never connect. */
-const network: Network = {
-  listen: () => Promise.reject(new Error("no listening in planner tests")),
-  connect: () => {
-    throw new Error("planning must not connect to a shard");
-  },
-};
-
-const config = parseConfig(CONFIG, { env: {}, readFile: () => assert.fail("no files"), baseDir: "/" });
-const snapshot = RoutingSnapshot.build(config, network, silentLogger);
+const config = parseConfig(PLANNER_CONFIG, { env: {}, readFile: () => assert.fail("no files"), baseDir: "/" });
+const snapshot = RoutingSnapshot.build(config, NO_NETWORK, silentLogger);
 
 after(async () => {
   await snapshot.close();

@@ -10,41 +10,9 @@ import { planStatement } from "../../src/core/planner/planner.ts";
 import type { ColumnDefinition } from "../../src/core/protocol/column-definition.ts";
 import { ColumnFlag, ColumnType } from "../../src/core/protocol/constants.ts";
 import { RoutingSnapshot } from "../../src/core/routing-snapshot.ts";
-import type { Network } from "../../src/core/socket.ts";
+import { NO_NETWORK, PLANNER_CONFIG } from "../support/planner-fixture.ts";
 
-const CONFIG = `
-listen:
-  mysql: 127.0.0.1:15306
-users:
-  - user: app
-    password: secret
-topology:
-  commerce:
-    "-": { primary: "mysql://root@127.0.0.1:3306/commerce" }
-  customer:
-    "-80": { primary: "mysql://root@127.0.0.1:3307/customer" }
-    "80-": { primary: "mysql://root@127.0.0.1:3308/customer" }
-vschema:
-  commerce:
-    sharded: false
-    tables:
-      product: {}
-  customer:
-    sharded: true
-    vindexes: { hash: { type: hash } }
-    tables:
-      customer: { column_vindexes: [{ column: customer_id, name: hash }] }
-      corder: { column_vindexes: [{ column: customer_id, name: hash }] }
-      country: { type: reference }
-`;
-
-const network: Network = {
-  listen: () => Promise.reject(new Error("no listening in planner tests")),
-  connect: () => {
-    throw new Error("planning must not connect to a shard");
-  },
-};
-const snapshot = RoutingSnapshot.build(parseConfig(CONFIG, { env: {}, readFile: () => assert.fail("no files"), baseDir: "/" }), network, silentLogger);
+const snapshot = RoutingSnapshot.build(parseConfig(PLANNER_CONFIG, { env: {}, readFile: () => assert.fail("no files"), baseDir: "/" }), NO_NETWORK, silentLogger);
 after(async () => {
   await snapshot.close();
 });
