@@ -82,6 +82,15 @@ describe("sharded keyspace: statements around the planner", () => {
   it("schema statements go to one shard; a shard's error reaches the client and the connection stays usable", async () => {
     const [tables] = await c.query<RowDataPacket[]>("SHOW TABLES LIKE 'sp_item'");
     assert.equal(tables.length, 1);
+    const [full] = await c.query<RowDataPacket[]>("SHOW FULL TABLES LIKE 'sp_item'");
+    assert.equal(full[0]!["Table_type"], "BASE TABLE");
+    // Statements node-sql-parser does not read, handled before any parse.
+    await c.query("SET NAMES utf8mb4");
+    await c.query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    const [variables] = await c.query<RowDataPacket[]>("SHOW VARIABLES LIKE 'character_set_client'");
+    assert.equal(variables[0]!["Value"], "utf8mb4");
+    const [warnings] = await c.query<RowDataPacket[]>("SHOW WARNINGS");
+    assert.ok(Array.isArray(warnings));
     const [columns] = await c.query<RowDataPacket[]>("DESCRIBE sp_item");
     assert.deepEqual(columns.map((r) => r["Field"]), ["id", "label", "qty"]);
     await assert.rejects(c.query("INSERT INTO sp_item (id, label, qty) VALUES (1, 'dup', 0), (2, 'dup', 0)"), { errno: 1062 });
