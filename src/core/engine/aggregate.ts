@@ -30,7 +30,12 @@ export interface AggregateColumn {
 interface Group {
   row: Row;
   distinct: Map<number, Map<string, Uint8Array>>;
+  /** Running sums and counts by column, kept as numbers and printed once the group is complete. */
+  totals: Map<number, Total>;
 }
+
+/** A running total: exact for integer and DECIMAL columns, a double for FLOAT/DOUBLE ones. */
+type Total = Decimal | number;
 
 /** Merges rows that belong to one group (GROUP BY keys, or DISTINCT over whole rows) into one. */
 export class Aggregate implements Primitive {
@@ -63,7 +68,7 @@ export class Aggregate implements Primitive {
       const key = groupKey(fields, this.keys, row);
       const group = groups.get(key);
       if (!group) {
-        const fresh: Group = { row: row.slice(), distinct: new Map() };
+        const fresh: Group = { row: row.slice(), distinct: new Map(), totals: new Map() };
         groups.set(key, fresh);
         for (const c of combiners) c.start(fresh, row);
         continue;
@@ -108,14 +113,8 @@ function combiner(fields: readonly ColumnDefinition[], aggregate: AggregateColum
       return { start: noop, add: noop, finish: noop };
     case "sum":
     case "count": {
-      const add = adder(fields[column]!);
-      return {
-        start: noop,
-        add: (group, row) => {
-          group.row[column] = add(group.row[column] ?? null, row[column] ?? null);
-        },
-        finish: noop,
-      };
+      const total = runningTotal(fields[column]!, column);
+      return { start: total.add, add: total.add, finish: (group) => (group.row[column] = total.print(total.of(group))) };
     }
     case "min":
     case "max": {
@@ -134,27 +133,21 @@ function combiner(fields: readonly ColumnDefinition[], aggregate: AggregateColum
       };
     }
     case "avg": {
-      const sumColumn = aggregate.sumColumn!;
-      const countColumn = aggregate.countColumn!;
-      const addSum = adder(fields[sumColumn]!);
-      const addCount = adder(fields[countColumn]!);
-      const avgField = fields[column]!;
+      const sum = runningTotal(fields[aggregate.sumColumn!]!, aggregate.sumColumn!);
+      const count = runningTotal(fields[aggregate.countColumn!]!, aggregate.countColumn!);
+      const add = (group: Group, row: Row) => {
+        sum.add(group, row);
+        count.add(group, row);
+      };
       return {
-        start: noop,
-        add: (group, row) => {
-          group.row[sumColumn] = addSum(group.row[sumColumn] ?? null, row[sumColumn] ?? null);
-          group.row[countColumn] = addCount(group.row[countColumn] ?? null, row[countColumn] ?? null);
-        },
+        start: add,
+        add,
         finish: (group) => {
-          const sum = text(group.row[sumColumn]);
-          const count = BigInt(text(group.row[countColumn]) ?? "0");
-          if (sum === null || count === 0n) {
-            group.row[column] = null;
-          } else if (isFloat(avgField)) {
-            group.row[column] = encodeUtf8(formatDouble(Number(sum) / Number(count)));
-          } else {
-            group.row[column] = encodeUtf8(formatDecimal(divideDecimal(parseDecimal(sum), count, avgField.decimals)));
-          }
+          // The helper columns carry the merged SUM and COUNT too: expressions over this AVG read them.
+          group.row[aggregate.sumColumn!] = sum.print(sum.of(group));
+          group.row[aggregate.countColumn!] = count.print(count.of(group));
+          const n = count.of(group);
+          group.row[column] = average(fields[column]!, sum.of(group), n === undefined ? 0 : toNumber(n));
         },
       };
     }
@@ -194,17 +187,11 @@ function combiner(fields: readonly ColumnDefinition[], aggregate: AggregateColum
             group.row[column] = encodeUtf8(String(values.length));
             return;
           }
-          const add = adder(isFloat(fields[column]!) ? fields[column]! : field);
-          let total: Uint8Array | null = null;
-          for (const value of values) total = add(total, value);
-          if (aggregate.op === "sumDistinct" || total === null) {
-            group.row[column] = total;
-            return;
-          }
-          const avgField = fields[column]!;
-          group.row[column] = isFloat(avgField)
-            ? encodeUtf8(formatDouble(Number(decodeUtf8(total)) / values.length))
-            : encodeUtf8(formatDecimal(divideDecimal(parseDecimal(decodeUtf8(total)), BigInt(values.length), avgField.decimals)));
+          let total: Total | undefined;
+          const float = isFloat(fields[column]!) || isFloat(field);
+          for (const value of values) total = plus(total, parseTotal(value, float));
+          group.row[column] =
+            aggregate.op === "sumDistinct" ? printTotal(total) : average(fields[column]!, total, values.length);
         },
       };
     }
@@ -215,17 +202,47 @@ function isFloat(field: ColumnDefinition): boolean {
   return field.type === ColumnType.DOUBLE || field.type === ColumnType.FLOAT;
 }
 
-/** Adds two values of a numeric column (NULL is no value, as SUM skips NULLs). */
-function adder(field: ColumnDefinition): (a: Uint8Array | null, b: Uint8Array | null) => Uint8Array | null {
-  return (a, b) => {
-    if (a === null) return b;
-    if (b === null) return a;
-    const x = decodeUtf8(a);
-    const y = decodeUtf8(b);
-    if (isFloat(field)) return encodeUtf8(formatDouble(Number(x) + Number(y)));
-    const sum: Decimal = addDecimals(parseDecimal(x), parseDecimal(y));
-    return encodeUtf8(formatDecimal(sum));
+/**
+ * SUM and COUNT over the shards' partial values of one column: each value is read once into the
+ * group's running total (NULL is no value, as SUM skips NULLs), printed once when the group is done.
+ */
+function runningTotal(field: ColumnDefinition, column: number) {
+  const float = isFloat(field);
+  return {
+    add(group: Group, row: Row): void {
+      const value = row[column];
+      if (value === null || value === undefined) return;
+      group.totals.set(column, plus(group.totals.get(column), parseTotal(value, float)));
+    },
+    of: (group: Group): Total | undefined => group.totals.get(column),
+    print: printTotal,
   };
+}
+
+function parseTotal(value: Uint8Array, float: boolean): Total {
+  const text = decodeUtf8(value);
+  return float ? Number(text) : parseDecimal(text);
+}
+
+function plus(total: Total | undefined, value: Total): Total {
+  if (total === undefined) return value;
+  return typeof total === "number" || typeof value === "number" ? toNumber(total) + toNumber(value) : addDecimals(total, value);
+}
+
+function toNumber(total: Total): number {
+  return typeof total === "number" ? total : Number(formatDecimal(total));
+}
+
+function printTotal(total: Total | undefined): Uint8Array | null {
+  if (total === undefined) return null;
+  return encodeUtf8(typeof total === "number" ? formatDouble(total) : formatDecimal(total));
+}
+
+/** AVG from a sum and a count, with the type and scale of the shard's own AVG column. */
+function average(field: ColumnDefinition, sum: Total | undefined, count: number): Uint8Array | null {
+  if (sum === undefined || count === 0) return null;
+  if (isFloat(field) || typeof sum === "number") return encodeUtf8(formatDouble(toNumber(sum) / count));
+  return encodeUtf8(formatDecimal(divideDecimal(sum, BigInt(count), field.decimals)));
 }
 
 /** MySQL prints a DOUBLE with up to 17 significant digits, shortest round-trip, exponent past 1e15. */

@@ -1,10 +1,10 @@
-import { hexLiteral, stringLiteral } from "../protocol/binary-params.ts";
+import { hexLiteral } from "../protocol/binary-params.ts";
 import type { ShardPool } from "../backend/shard-pool.ts";
 import type { RunQuery } from "../engine/dml-vcursor.ts";
 import { quoteIdentifier } from "../engine/sequence.ts";
 import { MySqlError } from "../errors.ts";
 import type { KeyspaceRoute, RoutingSnapshot } from "../routing-snapshot.ts";
-import type { SqlValue } from "../vindexes/sql-value.ts";
+import { formatSqlValue, type SqlValue } from "../vindexes/sql-value.ts";
 import type { LookupBackend, LookupRow, LookupWriteOptions } from "../vindexes/vindex.ts";
 
 /** Lookup entries one DELETE statement removes at most. */
@@ -43,7 +43,7 @@ export class SessionLookupBackend implements LookupBackend {
     const { pool, name } = this.locate(table);
     const from = quoteIdentifier(fromColumn);
     const to = quoteIdentifier(toColumn);
-    const sql = values.map((value, i) => `SELECT ${i}, ${to} FROM ${name} WHERE ${from} = ${sqlLiteral(value)}`).join(" UNION ALL ");
+    const sql = values.map((value, i) => `SELECT ${i}, ${to} FROM ${name} WHERE ${from} = ${formatSqlValue(value)}`).join(" UNION ALL ");
     const found = new Map<SqlValue, Uint8Array[]>();
     for (const [index, id] of await this.cursor.runInSession(pool, sql)) {
       const value = index ? values[Number(new TextDecoder().decode(index))] : undefined;
@@ -58,7 +58,7 @@ export class SessionLookupBackend implements LookupBackend {
   async insert(table: string, fromColumns: readonly string[], toColumn: string, rows: readonly LookupRow[], options: LookupWriteOptions): Promise<void> {
     const { pool, name } = this.locate(table);
     const columns = [...fromColumns, toColumn].map(quoteIdentifier).join(", ");
-    const tuples = rows.map((row) => `(${[...row.from.map(sqlLiteral), hexLiteral(row.keyspaceId)].join(", ")})`).join(", ");
+    const tuples = rows.map((row) => `(${[...row.from.map(formatSqlValue), hexLiteral(row.keyspaceId)].join(", ")})`).join(", ");
     const sql = `INSERT ${options.ignore ? "IGNORE " : ""}INTO ${name} (${columns}) VALUES ${tuples}`;
     if (options.autocommit) await this.cursor.withOwnConnection(pool, (query) => query(sql));
     else await this.cursor.runInSession(pool, sql);
@@ -68,7 +68,7 @@ export class SessionLookupBackend implements LookupBackend {
   async delete(table: string, fromColumns: readonly string[], toColumn: string, rows: readonly LookupRow[]): Promise<void> {
     const { pool, name } = this.locate(table);
     const match = (row: LookupRow) =>
-      `(${[...fromColumns.map((column, i) => `${quoteIdentifier(column)} = ${sqlLiteral(row.from[i]!)}`), `${quoteIdentifier(toColumn)} = ${hexLiteral(row.keyspaceId)}`].join(" AND ")})`;
+      `(${[...fromColumns.map((column, i) => `${quoteIdentifier(column)} = ${formatSqlValue(row.from[i]!)}`), `${quoteIdentifier(toColumn)} = ${hexLiteral(row.keyspaceId)}`].join(" AND ")})`;
     for (let start = 0; start < rows.length; start += DELETE_BATCH) {
       const batch = rows.slice(start, start + DELETE_BATCH);
       await this.cursor.runInSession(pool, `DELETE FROM ${name} WHERE ${batch.map(match).join(" OR ")}`);
@@ -95,18 +95,3 @@ export class SessionLookupBackend implements LookupBackend {
   }
 }
 
-/** A value as a SQL literal the server reads back as the same value. */
-export function sqlLiteral(value: SqlValue): string {
-  switch (value.kind) {
-    case "int":
-    case "uint":
-      return value.value.toString();
-    case "decimal":
-    case "float":
-      return value.text;
-    case "null":
-      return "NULL";
-    case "string":
-      return stringLiteral(value.bytes);
-  }
-}

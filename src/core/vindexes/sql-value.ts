@@ -4,6 +4,8 @@
  * its two's complement but finds no keyspace id for the string "-1", `xxhash` hashes the decimal text
  * of a number, `binary` takes a string's bytes as they are.
  */
+import { stringLiteral } from "../protocol/binary-params.ts";
+
 export type SqlValue =
   | { readonly kind: "int"; readonly value: bigint }
   | { readonly kind: "uint"; readonly value: bigint }
@@ -150,7 +152,7 @@ function parseGoUint64(bytes: Uint8Array): bigint | undefined {
   return bytes[0] === 0x2b || v > UINT64_MAX ? undefined : v;
 }
 
-/** A short rendering for error messages. */
+/** The value as a SQL literal the server reads back as the same value (also how error messages show it). */
 export function formatSqlValue(value: SqlValue): string {
   switch (value.kind) {
     case "int":
@@ -160,7 +162,7 @@ export function formatSqlValue(value: SqlValue): string {
     case "float":
       return value.text;
     case "string":
-      return `'${new TextDecoder().decode(value.bytes)}'`;
+      return stringLiteral(value.bytes);
     case "null":
       return "NULL";
   }
